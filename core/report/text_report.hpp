@@ -1,0 +1,19 @@
+// Human report: grouped by server, then connection; 80 columns; every string
+// from the capture escaped. Colour only when asked (the CLI decides).
+#pragma once
+
+#include <string>
+
+#include "session/analyzer.hpp"
+
+namespace rdpcap::report {
+
+struct TextOptions {
+  bool colour = false;
+  bool show_established = true;  // list healthy connections too
+};
+
+std::string render_text(const session::AnalysisResult& result, const std::string& capture_name,
+                        const TextOptions& options = {});
+
+}  // namespace rdpcap::report
