@@ -64,6 +64,7 @@ struct NegotiationFacts {
   FrameRef confirm_at;
   FrameRef disconnect_at;        // X.224 DR or MCS Disconnect Provider Ultimatum
   Direction disconnect_from = Direction::server_to_client;
+  bool not_rdp = false;          // first bytes were neither TPKT/X.224 nor TLS
   std::string parse_error;       // first X.224 decoding problem
   FrameRef parse_error_at;
 };

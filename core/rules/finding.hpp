@@ -15,6 +15,7 @@ struct Evidence {
   std::string key;
   std::string value;   // may hold capture bytes: escape when printing
   uint64_t frame = 0;  // 0 = not tied to one frame
+  int64_t time_us = 0; // capture time of that frame
 };
 
 struct Finding {
@@ -26,6 +27,21 @@ struct Finding {
   uint64_t frame = 0;        // the frame that shows it best (expert info goes there)
   std::string client_error;  // what the user most likely saw (mstsc code), "" if n/a
   std::string server_event;  // Windows event to look for on the server, "" if n/a
+};
+
+enum class Outcome {
+  established,        // setup completed as far as a passive observer can see
+  failed_tcp,
+  failed_negotiation,
+  failed_tls,
+  failed_after_tls,
+  incomplete,         // capture ended during setup
+};
+const char* outcome_name(Outcome o);
+
+struct Verdict {
+  Outcome outcome = Outcome::incomplete;
+  std::string text;   // one line: outcome and most likely cause
 };
 
 }  // namespace rdpcap::rules

@@ -38,20 +38,9 @@ struct FrameInfo {
   uint32_t wire_length = 0; // original length
 };
 
-enum class Outcome {
-  established,        // setup completed as far as a passive observer can see
-  failed_tcp,
-  failed_negotiation,
-  failed_tls,
-  failed_after_tls,
-  incomplete,         // capture ended during setup
-};
-const char* outcome_name(Outcome o);
-
-struct Verdict {
-  Outcome outcome = Outcome::incomplete;
-  std::string text;   // one line: outcome and most likely cause
-};
+using rules::Outcome;
+using rules::outcome_name;
+using rules::Verdict;
 
 struct ConnectionResult {
   model::ConnectionSummary summary;

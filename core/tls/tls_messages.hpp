@@ -65,6 +65,7 @@ struct ServerHello {  // RFC 8446 4.1.3
   bool hello_retry_request = false;           // random == SHA-256("HelloRetryRequest")
   std::optional<uint16_t> selected_group;     // key_share in HRR/SH
   std::vector<uint16_t> extension_types;
+  bool sslv2_format = false;                  // SSL 2.0 SERVER-HELLO (legacy_version 0x0002)
   // The negotiated version: supported_versions if present, else legacy_version.
   uint16_t negotiated_version() const { return supported_version.value_or(legacy_version); }
 };

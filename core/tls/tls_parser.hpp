@@ -29,7 +29,11 @@ util::ParseResult<ClientHello> parse_client_hello(util::Bytes body);
 util::ParseResult<ServerHello> parse_server_hello(util::Bytes body);
 // RFC 5246 7.4.2: certificate_list of DER certificates (views into body).
 util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes body);
-util::ParseResult<CertificateRequest> parse_certificate_request(util::Bytes body, bool tls13);
+// tls13: RFC 8446 4.3.2 layout (context + extensions). Otherwise RFC 5246
+// 7.4.4; `version` is the negotiated version: below TLS 1.2 (0x0303) the
+// message has no supported_signature_algorithms field.
+util::ParseResult<CertificateRequest> parse_certificate_request(util::Bytes body, bool tls13,
+                                                                uint16_t version = 0x0303);
 util::ParseResult<Alert> parse_alert(util::Bytes fragment);
 
 // RFC 6101 E.2 / RFC 5246 E.2: SSLv2-format CLIENT-HELLO (2-byte header with
@@ -40,6 +44,17 @@ struct SslV2ClientHello {
   uint32_t v2_only_specs = 0; // SSLv2 cipher kinds with no TLS equivalent
 };
 util::ParseResult<SslV2ClientHello> parse_sslv2_client_hello(util::Bytes data);
+
+// SSL 2.0 SERVER-HELLO (msg_type 4, 2-byte header): the server chose SSL 2.0.
+// certificate is a view into data (X.509 DER when certificate_type == 1).
+struct SslV2ServerHello {
+  bool session_id_hit = false;
+  uint8_t certificate_type = 0;
+  uint16_t version = 0;                // 0x0002
+  util::Bytes certificate;
+  std::vector<uint32_t> cipher_specs;  // 3-byte SSLv2 cipher kinds
+};
+util::ParseResult<SslV2ServerHello> parse_sslv2_server_hello(util::Bytes data);
 
 // GREASE values (RFC 8701): 0x?A?A with both bytes equal.
 inline bool is_grease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }

@@ -25,9 +25,13 @@ class TlsObserver {
   virtual void on_server_hello_done(const model::FrameRef&) {}
   virtual void on_other_handshake(uint8_t msg_type, const model::FrameRef&) {}
   virtual void on_change_cipher_spec(const model::FrameRef&) {}
-  // Plaintext alert (encrypted=false) or an alert record we cannot read.
+  // Plaintext alert (encrypted=false) or an alert record we cannot read
+  // (encrypted=true, level and description 0: after this direction's CCS, or
+  // an alert record whose fragment is not 2 bytes). An unreadable alert
+  // record is also reported to on_encrypted_record first.
   virtual void on_alert(const Alert&, bool encrypted, const model::FrameRef&) {}
-  // Encrypted record (application data, or handshake after CCS); length of fragment.
+  // Encrypted record (application data, or handshake/alert/heartbeat after
+  // CCS or set_encrypted()); length of fragment.
   virtual void on_encrypted_record(uint8_t content_type, uint16_t length, const model::FrameRef&) {}
   // The stream stopped being TLS (bad header, bad message): no more callbacks.
   virtual void on_tls_error(const std::string& reason, uint64_t stream_offset, const model::FrameRef&) {}
@@ -39,11 +43,17 @@ class TlsStream {
  public:
   explicit TlsStream(size_t max_handshake_message = 256 * 1024);
 
-  // Feed in-order bytes of this direction.
+  // Feed in-order bytes of this direction. The first bytes may be an SSLv2
+  // CLIENT-HELLO (reported as a ClientHello with sslv2_format) or an SSL 2.0
+  // SERVER-HELLO (reported as a ServerHello with sslv2_format, plus its
+  // certificate); once SSL 2.0 itself is spoken, the rest of the direction is
+  // ignored silently (SSLv2 framing is not followed further).
   void feed(util::Bytes data, const model::FrameRef& at, TlsObserver& obs);
   // From now on records of this direction are encrypted (after this side's
   // ChangeCipherSpec in TLS <= 1.2, the stream parser sets this itself;
-  // after a TLS 1.3 ServerHello the session calls it for both directions).
+  // after a TLS 1.3 ServerHello the session calls it for both directions --
+  // the server direction's stream also sets it itself after a TLS 1.3
+  // ServerHello that is not a HelloRetryRequest).
   void set_encrypted() { encrypted_ = true; }
   bool encrypted() const { return encrypted_; }
   bool failed() const { return failed_; }
@@ -55,7 +65,10 @@ class TlsStream {
   void on_record(uint8_t type, util::Bytes fragment, const model::FrameRef& at, TlsObserver& obs);
   void on_handshake_bytes(util::Bytes fragment, const model::FrameRef& at, TlsObserver& obs);
   void dispatch_message(uint8_t type, util::Bytes body, const model::FrameRef& at, TlsObserver& obs);
-  void fail(const std::string& reason, const model::FrameRef& at, TlsObserver& obs);
+  void fail(const std::string& reason, uint64_t at_offset, const model::FrameRef& at, TlsObserver& obs);
+  struct Framing;
+  Framing frame(util::Bytes prefix) const;
+  void on_sslv2_record(util::Bytes record, const model::FrameRef& at, TlsObserver& obs);
 
   size_t max_message_;
   std::vector<uint8_t> record_buf_;     // partial record (bounded by 5 + 2^14 + 2048)
@@ -63,17 +76,30 @@ class TlsStream {
   uint64_t skip_handshake_ = 0;         // bytes of an oversized message still to skip
   uint64_t offset_ = 0;                 // bytes consumed so far in this direction
   uint64_t records_ = 0;
+  uint64_t record_start_ = 0;           // stream offset of the record being processed
+  uint64_t message_start_ = 0;          // stream offset of the buffered handshake message
+  uint16_t version_ = 0;                // negotiated version seen in this direction's ServerHello
   bool first_ = true;                   // first bytes: may be an SSLv2 hello
+  bool sslv2_client_hello_ = false;     // this direction began with an SSLv2 CLIENT-HELLO
+  bool offered_tls13_ = false;          // this direction's ClientHello offered TLS 1.3
+  bool sent_key_exchange_ = false;      // this direction sent a ClientKeyExchange (TLS <= 1.2)
+  bool ccs_undecided_ = false;          // CCS seen; TLS 1.3 compatibility CCS or TLS 1.2 key change?
+  bool ignore_rest_ = false;            // SSL 2.0 is spoken: stop silently
   bool encrypted_ = false;
   bool failed_ = false;
 };
 
+// Names for display. Pointers are to static storage, valid for the program's
+// lifetime. version_name never returns nullptr ("0x7f1c" style for unknown
+// values; TLS 1.3 drafts as "TLS 1.3 draft 28"); version_text is the same as a
+// std::string.
 const char* version_name(uint16_t version);        // "TLS 1.2", "SSL 3.0", "0x7f1c"...
+std::string version_text(uint16_t version);
 const char* cipher_suite_name(uint16_t suite);     // IANA name or nullptr
 const char* alert_description_name(uint8_t desc);  // "handshake_failure"... or nullptr
-const char* handshake_type_name(uint8_t type);
+const char* handshake_type_name(uint8_t type);     // "client_hello"... or "unknown" (never nullptr)
 const char* group_name(uint16_t group);            // "x25519"... or nullptr
-const char* signature_scheme_name(uint16_t scheme);
+const char* signature_scheme_name(uint16_t scheme);// "rsa_pss_rsae_sha256"... or "unknown" (never nullptr)
 
 // Weakness classification of a cipher suite for the rules (IANA names).
 struct SuiteTraits {

@@ -19,7 +19,7 @@ struct CertificateFacts {
   std::string subject_cn;           // first commonName, "" if none
   std::string issuer;
   std::string serial_hex;           // upper-case hex, no separators
-  int64_t not_before = 0;           // seconds since epoch (UTC)
+  int64_t not_before = 0;           // seconds since epoch (UTC); 0 if unreadable
   int64_t not_after = 0;
   std::string key_type;             // "RSA", "EC", "ED25519", "DSA", ...
   int key_bits = 0;                 // RSA modulus bits / EC field bits
@@ -28,6 +28,7 @@ struct CertificateFacts {
   std::string signature_hash;       // "SHA1", "SHA256", "MD5", ... ("" unknown)
   std::vector<std::string> san_dns; // subjectAltName dNSName entries
   std::vector<std::string> san_ip;  // subjectAltName iPAddress entries, text form
+  bool san_truncated = false;       // more than 512 SAN entries: the rest were not kept
   bool has_eku = false;             // extendedKeyUsage present
   std::vector<std::string> eku_oids;// dotted OIDs, e.g. "1.3.6.1.5.5.7.3.1"
   bool issuer_equals_subject = false;

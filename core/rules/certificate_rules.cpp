@@ -1,0 +1,202 @@
+// Server certificate findings (RFC 5280): validity against the capture time,
+// self-signed, weak key/signature, EKU, name vs SNI, changed certificate.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "rules/rule_context.hpp"
+
+namespace rdpcap::rules {
+
+namespace {
+
+constexpr const char* kServerAuthEku = "1.3.6.1.5.5.7.3.1";
+constexpr const char* kRemoteDesktopEku = "1.3.6.1.4.1.311.54.1.2";
+constexpr const char* kAnyEku = "2.5.29.37.0";
+constexpr int64_t kDay = 86400;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+
+// RFC 6125 6.4.3: a wildcard only as the whole left-most label.
+bool name_matches(const std::string& pattern_in, const std::string& host_in) {
+  const std::string pattern = lower(pattern_in), host = lower(host_in);
+  if (pattern == host) return true;
+  if (pattern.size() > 2 && pattern[0] == '*' && pattern[1] == '.') {
+    const auto dot = host.find('.');
+    return dot != std::string::npos && dot > 0 && host.substr(dot) == pattern.substr(1);
+  }
+  return false;
+}
+
+std::string days(int64_t seconds) {
+  const int64_t d = seconds / kDay;
+  return fmt::format("{} day{}", d, d == 1 ? "" : "s");
+}
+
+const char* kRenewSelfSigned =
+    "Renew the Remote Desktop certificate. For the self-signed one Windows creates, delete it from the "
+    "'Remote Desktop' certificate store (certlm.msc) and restart Remote Desktop Services to get a new one; better, "
+    "deploy a certificate from your CA with the 'Remote Desktop Authentication' template through Group Policy "
+    "('Server authentication certificate template').";
+
+}  // namespace
+
+void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out) {
+  const auto& c = ctx.conn;
+  const auto& t = c.tls;
+  if (t.certificates.empty()) return;
+  const auto& leaf = t.certificates.front();
+  const model::FrameRef at = t.certificate_at;
+  if (!leaf.parsed) {
+    out.push_back(FindingBuilder("cert.unparsable", Severity::warning, "The server certificate could not be decoded")
+                      .at(at)
+                      .evidence("problem", leaf.parse_error, at)
+                      .remediation("The certificate is malformed; clients will reject it. Replace it.")
+                      .build());
+    return;
+  }
+  const std::string name = leaf.subject.empty() ? "(empty subject)" : leaf.subject;
+  const int64_t now = ctx.reference_time_s.value_or(at.time_us / 1000000);
+  const std::string now_text = ctx.reference_time_s ? x509::format_utc(now) + " (reference time)"
+                                                    : x509::format_utc(now) + " (capture time)";
+  const std::string validity = fmt::format("{} .. {}", x509::format_utc(leaf.not_before), x509::format_utc(leaf.not_after));
+
+  if (now > leaf.not_after) {
+    out.push_back(FindingBuilder("cert.expired", Severity::error,
+                                 fmt::format("The server certificate expired {} before the connection",
+                                             days(now - leaf.not_after)))
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("valid", validity)
+                      .evidence("checked at", now_text)
+                      .remediation(kRenewSelfSigned)
+                      .client_error("mstsc: certificate warning 'The certificate has expired or is not yet valid'")
+                      .build());
+  } else if (now < leaf.not_before) {
+    out.push_back(FindingBuilder("cert.not_yet_valid", Severity::error,
+                                 fmt::format("The server certificate is not valid for another {}: clock skew?",
+                                             days(leaf.not_before - now + kDay - 1)))
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("valid", validity)
+                      .evidence("checked at", now_text)
+                      .remediation("The certificate's start date is in the future: the server (or the CA) clock was "
+                                   "ahead when it was issued, or the client's clock is behind. Fix the clocks (NTP, "
+                                   "w32tm /resync) and reissue the certificate if needed.")
+                      .client_error("mstsc: certificate warning 'The certificate has expired or is not yet valid'")
+                      .build());
+  } else if (leaf.not_after - now < 30 * kDay) {
+    out.push_back(FindingBuilder("cert.expires_soon", Severity::warning,
+                                 fmt::format("The server certificate expires in {}", days(leaf.not_after - now)))
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("valid", validity)
+                      .evidence("checked at", now_text)
+                      .remediation("Renew it before it expires; check that auto-enrollment renews Remote Desktop "
+                                   "certificates.")
+                      .build());
+  }
+  if (leaf.self_signed) {
+    out.push_back(FindingBuilder("cert.self_signed", Severity::warning,
+                                 "The server certificate is self-signed: clients cannot verify the server's identity")
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("SHA-256", leaf.sha256_fingerprint)
+                      .remediation("Clients show an identity warning (and users learn to click through it). Deploy "
+                                   "a certificate from a trusted CA for Remote Desktop, or distribute this one's "
+                                   "fingerprint to users.")
+                      .client_error("mstsc: 'The identity of the remote computer cannot be verified'")
+                      .build());
+  }
+  const bool weak_rsa = (leaf.key_type == "RSA" || leaf.key_type == "DSA") && leaf.key_bits > 0 && leaf.key_bits < 2048;
+  const bool weak_ec = leaf.key_type == "EC" && leaf.key_bits > 0 && leaf.key_bits < 256;
+  if (weak_rsa || weak_ec) {
+    out.push_back(FindingBuilder("cert.weak_key", Severity::warning,
+                                 fmt::format("The server certificate has a weak {}-{} key", leaf.key_type, leaf.key_bits))
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("key", fmt::format("{} {} bits", leaf.key_type, leaf.key_bits))
+                      .remediation("Reissue the certificate with RSA 2048+ or ECDSA P-256+; current clients and "
+                                   "TLS libraries refuse smaller keys.")
+                      .build());
+  }
+  const std::string hash = lower(leaf.signature_hash);
+  if ((hash == "sha1" || hash == "md5") && !leaf.self_signed) {
+    out.push_back(FindingBuilder("cert.weak_signature", Severity::warning,
+                                 fmt::format("The server certificate is signed with {}", leaf.signature_algorithm))
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("signature", leaf.signature_algorithm)
+                      .remediation("Reissue the certificate with a SHA-256 signature.")
+                      .build());
+  } else if ((hash == "sha1" || hash == "md5") && leaf.self_signed) {
+    out.push_back(FindingBuilder("cert.weak_signature", Severity::warning,
+                                 fmt::format("The self-signed server certificate uses {}", leaf.signature_algorithm))
+                      .at(at)
+                      .evidence("certificate", name, at)
+                      .evidence("signature", leaf.signature_algorithm)
+                      .remediation("Regenerate the certificate with SHA-256.")
+                      .build());
+  }
+  if (leaf.has_eku) {
+    const auto has = [&](const char* oid) {
+      return std::find(leaf.eku_oids.begin(), leaf.eku_oids.end(), oid) != leaf.eku_oids.end();
+    };
+    if (!has(kServerAuthEku) && !has(kRemoteDesktopEku) && !has(kAnyEku)) {
+      std::string ekus;
+      for (const auto& o : leaf.eku_oids) ekus += (ekus.empty() ? "" : ", ") + o;
+      out.push_back(FindingBuilder("cert.no_server_auth_eku", Severity::warning,
+                                   "The server certificate is not valid for server authentication (EKU)")
+                        .at(at)
+                        .evidence("certificate", name, at)
+                        .evidence("extended key usage", ekus)
+                        .remediation("Issue the certificate with the Server Authentication (1.3.6.1.5.5.7.3.1) or "
+                                     "Remote Desktop Authentication (1.3.6.1.4.1.311.54.1.2) extended key usage.")
+                        .build());
+    }
+  }
+  if (t.client_hello && !t.client_hello->sni.empty()) {
+    const std::string& sni = t.client_hello->sni;
+    bool match = false;
+    for (const auto& dns : leaf.san_dns) match |= name_matches(dns, sni);
+    for (const auto& ip : leaf.san_ip) match |= ip == sni;
+    if (leaf.san_dns.empty() && leaf.san_ip.empty()) match |= name_matches(leaf.subject_cn, sni);
+    if (!match) {
+      std::string names;
+      for (const auto& dns : leaf.san_dns) names += (names.empty() ? "" : ", ") + dns;
+      for (const auto& ip : leaf.san_ip) names += (names.empty() ? "" : ", ") + ip;
+      if (names.empty()) names = "CN=" + leaf.subject_cn;
+      out.push_back(FindingBuilder("cert.name_mismatch", Severity::warning,
+                                   "The server certificate does not match the name the client connected to")
+                        .at(at)
+                        .evidence("client asked for (SNI)", sni, t.client_hello_at)
+                        .evidence("certificate names", names, at)
+                        .remediation("Connect with a name in the certificate, or issue a certificate whose subject "
+                                     "alternative names include every name clients use (host name, FQDN, alias).")
+                        .client_error("mstsc: 'The name in the certificate does not match' warning")
+                        .build());
+    }
+  }
+  // A different certificate for the same server elsewhere in the capture.
+  if (!leaf.sha256_fingerprint.empty()) {
+    for (const auto& [fp, first] : ctx.server.certificates) {
+      if (fp == leaf.sha256_fingerprint || first.first.frame >= at.frame) continue;
+      out.push_back(FindingBuilder("cert.changed", Severity::warning,
+                                   "The server presented a different certificate earlier in this capture")
+                        .at(at)
+                        .evidence("this certificate", name + " " + leaf.sha256_fingerprint, at)
+                        .evidence("earlier certificate", first.subject + " " + fp, first.first)
+                        .remediation("Two certificates for one server address: a load balancer with servers "
+                                     "configured differently, a renewed certificate, or an interception device. "
+                                     "Make sure it is expected.")
+                        .build());
+      break;
+    }
+  }
+}
+
+}  // namespace rdpcap::rules

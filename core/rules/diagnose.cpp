@@ -1,0 +1,54 @@
+#include "rules/diagnose.hpp"
+
+#include <algorithm>
+
+#include "rules/rule_context.hpp"
+
+namespace rdpcap::rules {
+
+std::string server_key(const model::ConnectionSummary& c) { return endpoint(c.server_ip, c.server_port); }
+
+std::map<std::string, ServerView> build_server_views(const std::vector<model::ConnectionSummary>& all) {
+  std::map<std::string, ServerView> views;
+  for (const auto& c : all) {
+    ServerView& v = views[server_key(c)];
+    const auto& t = c.tls;
+    if (t.handshake_complete()) {
+      ++v.versions[t.server_hello->negotiated_version()];
+      ++v.suites[t.server_hello->cipher_suite];
+      v.completed_ids.push_back(c.id);
+    }
+    if (!t.certificates.empty() && !t.certificates.front().sha256_fingerprint.empty()) {
+      auto [it, inserted] = v.certificates.try_emplace(t.certificates.front().sha256_fingerprint);
+      if (inserted || t.certificate_at.frame < it->second.first.frame)
+        it->second = {t.certificate_at, t.certificates.front().subject};
+    }
+  }
+  return views;
+}
+
+std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& connections,
+                                std::optional<int64_t> reference_time_s) {
+  const auto views = build_server_views(connections);
+  std::vector<Diagnosis> out;
+  out.reserve(connections.size());
+  for (const auto& c : connections) {
+    const RuleContext ctx{c, views.at(server_key(c)), reference_time_s};
+    Diagnosis d;
+    tcp_rules(ctx, d.findings);
+    negotiation_rules(ctx, d.findings);
+    tls_rules(ctx, d.findings);
+    certificate_rules(ctx, d.findings);
+    credssp_rules(ctx, d.findings);
+    std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {
+      if (a.severity != b.severity) return a.severity > b.severity;
+      if (a.frame != b.frame) return a.frame < b.frame;
+      return a.code < b.code;
+    });
+    d.verdict = decide_verdict(c, d.findings);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace rdpcap::rules

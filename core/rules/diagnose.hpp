@@ -1,0 +1,23 @@
+// Findings and a verdict for every connection, from connection summaries
+// only (rules never see bytes). One file per rule family.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "model/connection_summary.hpp"
+#include "rules/finding.hpp"
+
+namespace rdpcap::rules {
+
+struct Diagnosis {
+  Verdict verdict;
+  std::vector<Finding> findings;  // severity desc, then frame, then code
+};
+
+// `connections` is the whole capture (capture-wide inference reads the
+// others). reference_time_s overrides each certificate's capture time.
+std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& connections,
+                                std::optional<int64_t> reference_time_s);
+
+}  // namespace rdpcap::rules

@@ -1,0 +1,432 @@
+// TLS handshake findings: no shared cipher, version mismatch, alerts,
+// certificate rejected, weak results (RFC 5246, RFC 8446).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rules/rule_context.hpp"
+#include "session/labels.hpp"
+#include "tls/tls_parser.hpp"
+#include "tls/tls_stream.hpp"
+
+namespace rdpcap::rules {
+
+using model::Direction;
+using session::labels::alert_text;
+using session::labels::suite_text;
+using session::labels::version_text;
+
+namespace {
+
+constexpr const char* kSchannelNoCipher =
+    "Schannel event 36874 ('none of the cipher suites supported by the client application are supported by the "
+    "server') or 36888 (fatal alert generated) in the server's System log";
+constexpr const char* kSetupClosed = "mstsc 0x904 (extended 0x7): the connection was ended during setup";
+
+bool is_certificate_alert(uint8_t d) { return d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48; }
+
+const model::AlertFact* first_fatal(const model::TlsFacts& t, Direction from) {
+  for (const auto& a : t.alerts)
+    if (!a.encrypted && a.alert.level == 2 && a.from == from) return &a;
+  return nullptr;
+}
+
+std::string offered_suites_text(const tls::ClientHello& ch) {
+  std::string out;
+  size_t n = 0;
+  for (uint16_t s : ch.cipher_suites) {
+    if (tls::is_grease(s) || s == 0x00ff || s == 0x5600) continue;  // GREASE, SCSVs
+    if (!out.empty()) out += ", ";
+    const char* name = tls::cipher_suite_name(s);
+    out += name ? name : fmt::format("0x{:04x}", s);
+    ++n;
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string offered_versions_text(const tls::ClientHello& ch) {
+  std::string out;
+  for (uint16_t v : session::labels::offered_versions(ch)) {
+    if (!out.empty()) out += ", ";
+    out += version_text(v);
+  }
+  if (ch.supported_versions.empty()) out = "up to " + out;
+  return out;
+}
+
+bool client_offers_version(const tls::ClientHello& ch, uint16_t v) {
+  if (ch.supported_versions.empty()) return v <= ch.legacy_version && v >= 0x0300;
+  return std::find(ch.supported_versions.begin(), ch.supported_versions.end(), v) != ch.supported_versions.end();
+}
+
+bool client_offers_suite(const tls::ClientHello& ch, uint16_t s) {
+  return std::find(ch.cipher_suites.begin(), ch.cipher_suites.end(), s) != ch.cipher_suites.end();
+}
+
+// What other connections to the same server prove it accepts.
+struct Inference {
+  bool known = false;          // the server completed handshakes with others
+  bool version_missing = false;// none of the versions it used is offered by this client
+  bool suite_missing = false;  // none of the suites it used is offered by this client
+  std::vector<std::pair<std::string, std::string>> lines;
+};
+
+Inference infer(const RuleContext& ctx, const tls::ClientHello& ch) {
+  Inference inf;
+  const auto& view = ctx.server;
+  int others = 0;
+  for (uint64_t id : view.completed_ids)
+    if (id != ctx.conn.id) ++others;
+  if (others == 0) return inf;
+  inf.known = true;
+  const std::string server = endpoint(ctx.conn.server_ip, ctx.conn.server_port);
+  bool any_version = false, any_suite = false;
+  for (const auto& [v, count] : view.versions) {
+    const bool offered = client_offers_version(ch, v);
+    any_version |= offered;
+    inf.lines.push_back({"server accepted elsewhere",
+                         fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
+                                     count == 1 ? "" : "s", version_text(v), offered ? "offered" : "did not offer")});
+  }
+  for (const auto& [s, count] : view.suites) {
+    const bool offered = client_offers_suite(ch, s);
+    any_suite |= offered;
+    inf.lines.push_back({"server accepted elsewhere",
+                         fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
+                                     count == 1 ? "" : "s", suite_text(s), offered ? "offered" : "did not offer")});
+  }
+  inf.version_missing = !any_version;
+  inf.suite_missing = !any_suite;
+  return inf;
+}
+
+// The handshake step an alert or abort answered.
+std::string step_before(const model::ConnectionSummary& c, uint64_t frame, Direction who) {
+  const auto& t = c.tls;
+  const auto before = [frame](const model::FrameRef& r) { return r.seen() && r.frame <= frame; };
+  if (!before(t.server_hello_at)) return who == Direction::server_to_client ? "in answer to the ClientHello" : "before any ServerHello";
+  if (t.handshake_complete() && before(t.server_encrypted.first) && before(t.client_encrypted.first))
+    return "after the handshake completed";
+  if (who == Direction::client_to_server) {
+    if (before(t.certificate_at) && !before(t.client_key_exchange_at)) return "after the server's certificate";
+    return "after the ServerHello";
+  }
+  if (before(t.client_key_exchange_at)) return "after the client's key exchange";
+  if (before(t.certificate_request_at)) return "after requesting a client certificate";
+  return "after the ServerHello";
+}
+
+void alert_findings(const RuleContext& ctx, std::vector<Finding>& out) {
+  const auto& c = ctx.conn;
+  for (const auto& a : c.tls.alerts) {
+    if (a.encrypted || a.alert.level != 2) continue;
+    const char* who = a.from == Direction::client_to_server ? "client" : "server";
+    out.push_back(FindingBuilder("tls.alert", Severity::error,
+                                 fmt::format("The {} sent fatal alert {} {}", who, alert_text(a.alert.description),
+                                             step_before(c, a.at.frame, a.from)))
+                      .at(a.at)
+                      .evidence("alert", fmt::format("fatal {} from {}", alert_text(a.alert.description), who), a.at)
+                      .remediation(a.from == Direction::server_to_client
+                                       ? "The server ended the handshake. Look for Schannel event 36888 (fatal alert "
+                                         "generated) on the server; the alert names the reason."
+                                       : "The client ended the handshake; the alert names the reason (certificate "
+                                         "alerts mean the client did not accept the server's certificate).")
+                      .server_event(a.from == Direction::server_to_client ? "Schannel 36888" : "")
+                      .build());
+  }
+}
+
+void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<Finding>& out) {
+  const auto& c = ctx.conn;
+  const auto& t = c.tls;
+  const auto& ch = *t.client_hello;
+  const Closure end = first_closure(c);
+  const auto* server_alert = first_fatal(t, Direction::server_to_client);
+  const bool server_closed = end.seen && end.by == Direction::server_to_client;
+  if (!server_alert && !server_closed) {
+    if (end.seen) {
+      out.push_back(FindingBuilder("tls.no_server_hello", Severity::error,
+                                   fmt::format("The server never answered the ClientHello; the client {} the "
+                                               "connection {} later",
+                                               end.how(), format_duration(end.at.time_us - t.client_hello_at.time_us)))
+                        .at(end.at)
+                        .evidence("ClientHello", offered_versions_text(ch), t.client_hello_at)
+                        .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "no ServerHello", end.at)
+                        .remediation("The server accepted the connection but its TLS stack did not answer. Check "
+                                     "the server for a hung Remote Desktop service or Schannel errors, and any "
+                                     "TLS-inspecting middlebox in between.")
+                        .client_error(kSetupClosed)
+                        .build());
+    } else if (c.ended_by_capture) {
+      out.push_back(FindingBuilder("tls.handshake_incomplete", Severity::warning,
+                                   "Capture ends after the ClientHello, with no ServerHello")
+                        .at(t.client_hello_at)
+                        .evidence("ClientHello", offered_versions_text(ch), t.client_hello_at)
+                        .evidence("last packet", "", c.last)
+                        .remediation("Capture longer to see the server's answer.")
+                        .build());
+    }
+    return;
+  }
+  const model::FrameRef at = server_alert ? server_alert->at : end.at;
+  const uint8_t desc = server_alert ? server_alert->alert.description : 0;
+  const uint16_t max_offered = session::labels::max_offered_version(ch);
+  bool version_problem = desc == 70;
+  if (!version_problem && inf.known) version_problem = inf.version_missing && !inf.suite_missing;
+  if (!version_problem && !server_alert && !inf.known) version_problem = max_offered < 0x0303;
+
+  const std::string answer = server_alert ? fmt::format("fatal alert {}", alert_text(desc))
+                                          : fmt::format("{} with no alert and no ServerHello", end.how());
+  if (version_problem) {
+    FindingBuilder b("tls.version_mismatch", Severity::error,
+                     fmt::format("TLS version mismatch: the server refused the client's TLS versions ({})",
+                                 offered_versions_text(ch)));
+    b.at(at)
+        .evidence("client offered versions", offered_versions_text(ch), t.client_hello_at)
+        .evidence("server answered", answer, at);
+    for (const auto& [k, v] : inf.lines) b.evidence(k, v);
+    b.remediation(max_offered < 0x0303
+                      ? "The client offers only TLS 1.0/1.1, which the server has disabled. Update the client or "
+                        "enable TLS 1.2 on it (Windows 7: KB3140245 and the DefaultSecureProtocols registry value); "
+                        "re-enabling TLS 1.0 on the server is the insecure last resort."
+                      : "The server does not support the TLS versions the client offers (an old server with only "
+                        "TLS 1.0/1.1). Enable TLS 1.2 on the server (SCHANNEL\\Protocols\\TLS 1.2\\Server "
+                        "Enabled=1; Windows Server 2008 R2 needs the RDP TLS 1.1/1.2 update KB3080079), or update "
+                        "it.")
+        .client_error(kSetupClosed)
+        .server_event(kSchannelNoCipher);
+    out.push_back(b.build());
+    return;
+  }
+  FindingBuilder b("tls.no_shared_cipher", Severity::error,
+                   server_alert ? fmt::format("No cipher suite in common: the server answered the ClientHello with {}",
+                                              answer)
+                                : fmt::format("No cipher suite in common: the server {} right after the ClientHello "
+                                              "without an alert (Windows Schannel behaviour)",
+                                              end.how()));
+  b.at(at)
+      .evidence("client offered suites", offered_suites_text(ch), t.client_hello_at)
+      .evidence("client offered versions", offered_versions_text(ch), t.client_hello_at)
+      .evidence("server answered", answer, at);
+  for (const auto& [k, v] : inf.lines) b.evidence(k, v);
+  b.remediation("Client and server have no TLS cipher suite in common. Compare the client's offer above with the "
+                "server's enabled suites (server: Group Policy 'SSL Cipher Suite Order' under Network > SSL "
+                "Configuration Settings, or the SCHANNEL registry; Get-TlsCipherSuite in PowerShell). Enable a "
+                "modern suite such as TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 on both sides; an RDP certificate with "
+                "an unusual key type also limits the usable suites.")
+      .client_error(kSetupClosed)
+      .server_event(kSchannelNoCipher);
+  out.push_back(b.build());
+}
+
+void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
+  const auto& c = ctx.conn;
+  const auto& t = c.tls;
+  const auto& sh = *t.server_hello;
+  const uint16_t version = sh.negotiated_version();
+  const auto traits = tls::cipher_suite_traits(sh.cipher_suite);
+
+  if (version <= 0x0302) {
+    out.push_back(FindingBuilder("tls.weak_version", Severity::warning,
+                                 fmt::format("Negotiated {}, which is deprecated (RFC 8996)", version_text(version)))
+                      .at(t.server_hello_at)
+                      .evidence("negotiated version", version_text(version), t.server_hello_at)
+                      .evidence("client offered versions", t.client_hello ? offered_versions_text(*t.client_hello) : "?",
+                                t.client_hello_at)
+                      .remediation("Enable TLS 1.2 (or 1.3) on both sides and disable TLS 1.0/1.1 once every client "
+                                   "supports it.")
+                      .build());
+  }
+  if (traits.known && (traits.rc4 || traits.des3 || traits.des || traits.null_cipher || traits.export_grade ||
+                       traits.anon || (traits.cbc && (traits.sha1_mac || traits.md5_mac)))) {
+    out.push_back(FindingBuilder("tls.weak_cipher", Severity::warning,
+                                 fmt::format("Weak cipher suite negotiated: {}", suite_text(sh.cipher_suite)))
+                      .at(t.server_hello_at)
+                      .evidence("cipher suite", suite_text(sh.cipher_suite), t.server_hello_at)
+                      .remediation("Prefer AEAD suites (AES-GCM) with ECDHE key exchange; disable RC4, 3DES, NULL, "
+                                   "EXPORT and CBC-SHA1 suites in the server's cipher suite order.")
+                      .build());
+  }
+  if (traits.known && !traits.forward_secret && !traits.tls13 && !traits.anon) {
+    out.push_back(FindingBuilder("tls.no_forward_secrecy", Severity::warning,
+                                 fmt::format("RSA key exchange without forward secrecy: {}", suite_text(sh.cipher_suite)))
+                      .at(t.server_hello_at)
+                      .evidence("cipher suite", suite_text(sh.cipher_suite), t.server_hello_at)
+                      .remediation("Put ECDHE suites first in the server's cipher suite order so that a stolen "
+                                   "server key cannot decrypt recorded sessions.")
+                      .build());
+  }
+  if (version >= 0x0304) {
+    out.push_back(FindingBuilder("tls.certificate_not_visible", Severity::info,
+                                 "TLS 1.3: the server certificate is encrypted, so it cannot be checked from the capture")
+                      .at(t.server_hello_at)
+                      .evidence("negotiated version", version_text(version), t.server_hello_at)
+                      .remediation("Check the certificate on the server itself (certlm.msc, 'Remote Desktop' store) "
+                                   "or connect with TLS 1.2 while capturing.")
+                      .build());
+  }
+  if (t.hello_retry) {
+    out.push_back(FindingBuilder("tls.hello_retry", Severity::info,
+                                 "The server asked the client to retry with another key share (HelloRetryRequest)")
+                      .at(t.hello_retry_at)
+                      .evidence("HelloRetryRequest",
+                                t.hello_retry->selected_group
+                                    ? fmt::format("group {}", tls::group_name(*t.hello_retry->selected_group)
+                                                                  ? tls::group_name(*t.hello_retry->selected_group)
+                                                                  : std::to_string(*t.hello_retry->selected_group))
+                                    : std::string("no group"),
+                                t.hello_retry_at)
+                      .remediation("Harmless, but costs a round trip: the client's first key share was not one the "
+                                   "server accepts.")
+                      .build());
+  }
+
+  const Closure end = first_closure(c);
+  const auto* client_alert = first_fatal(t, Direction::client_to_server);
+  const auto* server_alert = first_fatal(t, Direction::server_to_client);
+  const bool complete = t.handshake_complete();
+
+  if (client_alert && is_certificate_alert(client_alert->alert.description)) {
+    out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
+                                 fmt::format("The client rejected the server's certificate: alert {}",
+                                             alert_text(client_alert->alert.description)))
+                      .at(client_alert->at)
+                      .evidence("server certificate", t.certificates.empty() ? "not visible" : t.certificates[0].subject,
+                                t.certificate_at)
+                      .evidence("client alert", alert_text(client_alert->alert.description), client_alert->at)
+                      .remediation("The client does not trust the server's Remote Desktop certificate (see the "
+                                   "certificate findings). Deploy a certificate from a CA the clients trust, with "
+                                   "the name clients connect to, or renew an expired one.")
+                      .client_error("mstsc: 'The identity of the remote computer cannot be verified' / certificate "
+                                    "error dialog")
+                      .server_event("Schannel 36887 (fatal alert received)")
+                      .build());
+    return;
+  }
+  if (server_alert && server_alert->alert.description == 40 && t.certificate_request) {
+    out.push_back(FindingBuilder("tls.client_certificate_required", Severity::error,
+                                 "The server requires a client certificate and the client did not provide one it "
+                                 "accepts")
+                      .at(server_alert->at)
+                      .evidence("CertificateRequest", "", t.certificate_request_at)
+                      .evidence("server alert", alert_text(40), server_alert->at)
+                      .remediation("A TLS-inspecting gateway or server requires mutual TLS. Configure the client "
+                                   "certificate, or remove the requirement.")
+                      .build());
+    return;
+  }
+  if (client_alert || server_alert) return;  // explained by tls.alert
+
+  if (!complete) {
+    if (end.seen) {
+      const bool client_after_cert = end.by == Direction::client_to_server && t.certificate_at.seen() &&
+                                     !t.client_key_exchange_at.seen() && version < 0x0304;
+      if (client_after_cert) {
+        out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
+                                     fmt::format("The client {} the connection right after the server's certificate, "
+                                                 "without answering: it most likely rejected the certificate",
+                                                 end.how()))
+                          .at(end.at)
+                          .evidence("server certificate",
+                                    t.certificates.empty() ? "not decoded" : t.certificates[0].subject, t.certificate_at)
+                          .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "no ClientKeyExchange",
+                                    end.at)
+                          .remediation("The client did not continue after seeing the certificate. Check the "
+                                       "certificate findings, and whether the user declined the certificate warning.")
+                          .client_error("mstsc: certificate warning declined")
+                          .build());
+        return;
+      }
+      out.push_back(FindingBuilder("tls.handshake_aborted", Severity::error,
+                                   fmt::format("The {} {} the connection during the TLS handshake, {}", end.who(),
+                                               end.how(), step_before(c, end.at.frame, end.by)))
+                        .at(end.at)
+                        .evidence("ServerHello", suite_text(sh.cipher_suite), t.server_hello_at)
+                        .evidence(fmt::format("{} by {}", end.reset ? "RST" : "FIN", end.who()), "", end.at)
+                        .remediation("The handshake was cut without a TLS alert. Look on the side that closed for "
+                                     "Schannel or application errors, and for a middlebox resetting connections.")
+                        .client_error(kSetupClosed)
+                        .build());
+    } else if (c.ended_by_capture) {
+      out.push_back(FindingBuilder("tls.handshake_incomplete", Severity::warning,
+                                   "Capture ends before the TLS handshake completed")
+                        .at(c.last)
+                        .evidence("ServerHello", suite_text(sh.cipher_suite), t.server_hello_at)
+                        .evidence("last packet", "", c.last)
+                        .remediation("Capture longer to see the end of the handshake.")
+                        .build());
+    }
+    return;
+  }
+  // Completed, then the client immediately sent an encrypted alert and left
+  // (FreeRDP's /cert:deny, mstsc declining the certificate warning).
+  bool client_encrypted_alert = false;
+  model::FrameRef alert_at;
+  for (const auto& a : t.alerts)
+    if (a.encrypted && a.from == Direction::client_to_server) {
+      client_encrypted_alert = true;
+      alert_at = a.at;
+      break;
+    }
+  if (client_encrypted_alert && version < 0x0304 && t.client_encrypted.records <= 1 && end.seen &&
+      end.by == Direction::client_to_server) {
+    out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
+                                 "The client ended the connection right after the TLS handshake (encrypted alert, no "
+                                 "data): it most likely rejected the server's certificate")
+                      .at(alert_at)
+                      .evidence("server certificate", t.certificates.empty() ? "not decoded" : t.certificates[0].subject,
+                                t.certificate_at)
+                      .evidence("encrypted alert from client", "", alert_at)
+                      .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "", end.at)
+                      .remediation("The client closed before sending any RDP data. Check the certificate findings "
+                                   "and whether the user declined the certificate warning.")
+                      .client_error("mstsc: certificate warning declined")
+                      .build());
+  }
+}
+
+}  // namespace
+
+void tls_rules(const RuleContext& ctx, std::vector<Finding>& out) {
+  const auto& c = ctx.conn;
+  const auto& t = c.tls;
+  if (!t.client_error.empty() || !t.server_error.empty()) {
+    const bool client = !t.client_error.empty();
+    out.push_back(FindingBuilder("tls.malformed", Severity::error,
+                                 fmt::format("The {} sent data that is not valid TLS", client ? "client" : "server"))
+                      .at(client ? t.client_error_at : t.server_error_at)
+                      .evidence("problem", client ? t.client_error : t.server_error,
+                                client ? t.client_error_at : t.server_error_at)
+                      .remediation("The stream stopped being TLS: the peer speaks another protocol on this port, or a "
+                                   "middlebox corrupted the traffic.")
+                      .build());
+  }
+  if (t.client_pending_bytes + t.server_pending_bytes > 0 && c.ended_by_capture) {
+    out.push_back(FindingBuilder("capture.ended_mid_record", Severity::warning,
+                                 "The capture ends in the middle of a TLS record")
+                      .at(c.last)
+                      .evidence("incomplete record bytes",
+                                fmt::format("client {}, server {}", t.client_pending_bytes, t.server_pending_bytes),
+                                c.last)
+                      .remediation("The capture was cut (file truncated or capture stopped mid-packet); what follows "
+                                   "that point is unknown.")
+                      .build());
+  }
+  if (!t.client_hello) return;
+  if (t.client_hello->sslv2_format) {
+    out.push_back(FindingBuilder("tls.sslv2_hello", Severity::warning,
+                                 "The client sent an SSLv2-format ClientHello (a very old TLS stack)")
+                      .at(t.client_hello_at)
+                      .evidence("ClientHello", "SSLv2 record format", t.client_hello_at)
+                      .remediation("Update the client; SSLv2 hellos are rejected by modern servers.")
+                      .build());
+  }
+  alert_findings(ctx, out);
+  if (!t.server_hello) {
+    no_server_hello(ctx, infer(ctx, *t.client_hello), out);
+    return;
+  }
+  after_server_hello(ctx, out);
+}
+
+}  // namespace rdpcap::rules

@@ -1,0 +1,62 @@
+// One RDP connection as a state machine (see model::Stage):
+//   SYN -> X.224 request -> X.224 confirm -> {TLS handshake | Standard RDP
+//   Security | negotiation failed} -> encrypted | aborted
+// plus TCP outcomes (unanswered, refused, reset, closed, capture ended).
+// It owns both reassembled directions, routes their bytes to the X.224 or TLS
+// parser, and records what it learns in a ConnectionSummary.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/connection_summary.hpp"
+#include "net/packet.hpp"
+#include "net/stream_reassembler.hpp"
+#include "session/analyzer.hpp"
+#include "tls/tls_stream.hpp"
+
+namespace rdpcap::session {
+
+class Connection {
+ public:
+  Connection(uint64_t id, const net::TcpSegment& first, bool client_is_source, bool rdp_by_port,
+             const Limits& limits);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Direction of a segment of this connection.
+  model::Direction direction_of(const net::TcpSegment& seg) const;
+  void on_segment(const net::TcpSegment& seg, const model::FrameRef& at);
+  void on_icmp(const net::IcmpUnreachable& icmp, const model::FrameRef& at);
+  // The capture ended with this connection still open.
+  void on_capture_end(const model::FrameRef& last);
+
+  bool closed() const { return closed_; }
+  const model::ConnectionSummary& summary() const { return summary_; }
+  // Final facts (records incomplete TLS records left in either direction).
+  model::ConnectionSummary take_summary();
+
+  // Mark that the connection was recognised by its X.224 Connection Request.
+  void set_rdp_by_content() { summary_.rdp_by_content = true; }
+
+ private:
+  class DirectionHandler;
+  DirectionHandler& side(model::Direction d);
+
+  void event(const model::FrameRef& at, model::Direction from, std::string what, bool failure = false);
+  void limit_hit(const std::string& what);
+  void advance(model::Stage to);
+
+  friend class DirectionHandler;
+  Limits limits_;
+  model::ConnectionSummary summary_;
+  net::IpAddress client_addr_;
+  uint16_t client_port_ = 0;
+  std::unique_ptr<DirectionHandler> client_;
+  std::unique_ptr<DirectionHandler> server_;
+  bool closed_ = false;
+};
+
+}  // namespace rdpcap::session
