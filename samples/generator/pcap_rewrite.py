@@ -178,6 +178,7 @@ class Options:
     keep: int = None                                  # keep the first N packets
     cut: int = None                                   # captured length of packet N
     mac_map: dict = field(default_factory=dict)       # new addr str -> 6-byte MAC override
+    icmp_error_src: dict = field(default_factory=dict)  # 'old' -> 'new' source of ICMP errors only
 
 
 def _norm(addr):
@@ -190,6 +191,7 @@ class Rewriter:
         self.amap = {_norm(k): _norm(v) for k, v in opts.addr_map.items()}
         self.rmap = {_norm(k): (_norm(c), _norm(s)) for k, (c, s) in opts.role_map.items()}
         self.macs = {_norm(k): v for k, v in opts.mac_map.items()}
+        self.icmp_src = {_norm(k): _norm(v) for k, v in opts.icmp_error_src.items()}
 
     # ---- addresses
     def mac_for(self, packed):
@@ -285,29 +287,33 @@ class Rewriter:
         return bytes(hdr) + ext + body + trailer, nsrc, ndst
 
     def _map_icmp_outer(self, icmp, src, dst, v6):
-        """ICMP errors: map the sender/receiver as the reverse of the quoted packet."""
+        """ICMP errors: map the sender/receiver as the reverse of the quoted packet
+        (the error goes back to the quoted source; it comes from the quoted destination
+        when that host sent it, or from --icmp-error-src when a router did)."""
+        osrc, odst = self.map_pair(src, dst, None, None)
         is_error = (icmp and ((not v6 and icmp[0] in (3, 4, 5, 11, 12))
                               or (v6 and icmp[0] < 128)))
-        if is_error and len(icmp) >= 8:
-            inner = icmp[8:]
-            if not v6 and len(inner) >= 20 and (inner[0] >> 4) == 4:
-                ihl = (inner[0] & 0xF) * 4
-                qs, qd = inner[12:16], inner[16:20]
-                sp, dp = self._ports(inner[9], inner[ihl:])
-                nqs, nqd = self.map_pair(qs, qd, sp, dp)
-                # outer destination is the quoted source; outer source is whoever
-                # generated the error: the quoted destination if it is the same host.
-                osrc = nqd if src == qd else self.map_pair(src, dst, None, None)[0]
-                odst = nqs if dst == qs else self.map_pair(src, dst, None, None)[1]
-                return osrc, odst
-            if v6 and len(inner) >= 40 and (inner[0] >> 4) == 6:
-                qs, qd = inner[8:24], inner[24:40]
-                sp, dp = self._ports(inner[6], inner[40:])
-                nqs, nqd = self.map_pair(qs, qd, sp, dp)
-                osrc = nqd if src == qd else self.map_pair(src, dst, None, None)[0]
-                odst = nqs if dst == qs else self.map_pair(src, dst, None, None)[1]
-                return osrc, odst
-        return self.map_pair(src, dst, None, None)
+        if not is_error or len(icmp) < 8:
+            return osrc, odst
+        inner = icmp[8:]
+        quoted = None
+        if not v6 and len(inner) >= 20 and (inner[0] >> 4) == 4:
+            ihl = (inner[0] & 0xF) * 4
+            sp, dp = self._ports(inner[9], inner[ihl:])
+            quoted = (inner[12:16], inner[16:20], sp, dp)
+        elif v6 and len(inner) >= 40 and (inner[0] >> 4) == 6:
+            sp, dp = self._ports(inner[6], inner[40:])
+            quoted = (inner[8:24], inner[24:40], sp, dp)
+        if quoted:
+            qs, qd, sp, dp = quoted
+            nqs, nqd = self.map_pair(qs, qd, sp, dp)
+            if src == qd:
+                osrc = nqd
+            if dst == qs:
+                odst = nqs
+        if src in self.icmp_src:
+            osrc = self.icmp_src[src]
+        return osrc, odst
 
     def rewrite_l4(self, proto, l4, osrc, odst, nsrc, ndst, complete, quoted):
         l4 = bytearray(l4)
@@ -448,6 +454,8 @@ def main(argv=None):
                     help='(new) address of the capturing host: its packets are "outgoing"')
     ap.add_argument('--pcapng', action='store_true', help='write pcapng instead of pcap')
     ap.add_argument('--if-name', default='eth0', help='pcapng interface name')
+    ap.add_argument('--icmp-error-src', action='append', default=[], metavar='OLD=NEW',
+                    help='source address of ICMP errors sent from OLD (e.g. a router), repeatable')
     ap.add_argument('--keep', type=int, help='keep only the first N packets')
     ap.add_argument('--cut', type=int, help='with --keep: captured length of packet N')
     a = ap.parse_args(argv)
@@ -461,7 +469,8 @@ def main(argv=None):
                   server_ports=set(a.server_port) or {3389}, base_time=a.base_time,
                   quantum_us=a.quantum_us, vlan=a.vlan, sll2=a.sll2,
                   sll2_local=set(a.sll2_local), pcapng=a.pcapng, if_name=a.if_name,
-                  keep=a.keep, cut=a.cut)
+                  keep=a.keep, cut=a.cut,
+                  icmp_error_src=dict(m.split('=', 1) for m in a.icmp_error_src))
     print('%s: %d packets' % (a.output, len(out)), file=sys.stderr)
 
 
