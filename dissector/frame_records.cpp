@@ -1,0 +1,137 @@
+// After finish(): turn the AnalysisResult into display-ready records indexed
+// by frame number (timeline events and findings at that frame, plus the
+// connection's verdict and stage). Pure C++: no Wireshark calls here.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "display_text.hpp"
+#include "file_state.hpp"
+#include "session/labels.hpp"
+
+namespace rdpcap::plugin {
+
+namespace {
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
+
+std::string endpoint(const std::string& ip, uint16_t port, bool v6) {
+  std::string host = display_text(ip, 64);
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// "TLS 1.2 (0x0303)": the engine's name, with the number once.
+std::string with_hex(const std::string& name, uint16_t value) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%04x", value);
+  std::string text = display_text(name, 128);
+  if (text.find(hex) == std::string::npos) text += std::string(" (") + hex + ")";
+  return text;
+}
+
+FrameEntry& entry_for(FrameRecord& rec, size_t connection) {
+  for (auto& e : rec.entries)
+    if (e.connection == connection) return e;
+  rec.entries.push_back(FrameEntry{});
+  rec.entries.back().connection = connection;
+  return rec.entries.back();
+}
+
+FindingView view_of(const rules::Finding& f) {
+  FindingView v;
+  v.code = display_text(f.code, 128);
+  v.severity = rules::severity_name(f.severity);
+  v.level = f.severity;
+  v.group = expert_group_for(f.code);
+  v.title = display_text(f.title);
+  v.remediation = display_text(f.remediation);
+  v.client_error = display_text(f.client_error);
+  v.server_event = display_text(f.server_event);
+  for (const auto& e : f.evidence)
+    v.evidence.push_back(EvidenceView{display_text(e.key, 128), display_text(e.value), e.frame});
+  return v;
+}
+
+}  // namespace
+
+// The expert group of a code. The brief for expert infos: certificate and
+// weak-crypto codes are Security, negotiation failures Response code, TCP
+// handshake problems Sequence, TLS handshake failures Protocol, undecodable
+// bytes Malformed.
+ExpertGroup expert_group_for(const std::string& code) {
+  if (starts_with(code, "cert.") || contains(code, "weak") || contains(code, "forward_secrecy") ||
+      contains(code, "no_nla") || contains(code, "standard_security") || contains(code, "legacy") ||
+      contains(code, "downgrade") || contains(code, "sslv") || contains(code, "deprecated") ||
+      contains(code, "insecure"))
+    return ExpertGroup::security;
+  if (contains(code, "neg_failure") || contains(code, "negotiation_failure") ||
+      starts_with(code, "negotiation.failure") || starts_with(code, "x224.failure"))
+    return ExpertGroup::response_code;
+  if (contains(code, "malformed") || contains(code, "invalid") || contains(code, "unparsable"))
+    return ExpertGroup::malformed;
+  if (starts_with(code, "tcp.") || starts_with(code, "capture."))
+    return ExpertGroup::sequence;
+  return ExpertGroup::protocol;
+}
+
+void build_frame_records(FileState& st) {
+  st.connections.clear();
+  st.frames.clear();
+  if (!st.result) return;
+  const auto& conns = st.result->connections;
+  st.connections.reserve(conns.size());
+  for (size_t ci = 0; ci < conns.size(); ++ci) {
+    const auto& c = conns[ci];
+    const auto& s = c.summary;
+    ConnectionView cv;
+    cv.id = s.id;
+    cv.client = endpoint(s.client_ip, s.client_port, s.ipv6);
+    cv.server = endpoint(s.server_ip, s.server_port, s.ipv6);
+    cv.outcome = session::outcome_name(c.verdict.outcome);
+    cv.verdict = display_text(c.verdict.text);
+    cv.stage = model::stage_name(s.stage);
+    if (s.tls.server_hello) {
+      cv.tls_version = s.tls.server_hello->negotiated_version();
+      cv.tls_version_text = with_hex(session::labels::version_text(*cv.tls_version), *cv.tls_version);
+      cv.tls_cipher = s.tls.server_hello->cipher_suite;
+      cv.tls_cipher_text = with_hex(session::labels::suite_text(*cv.tls_cipher), *cv.tls_cipher);
+    }
+    st.connections.push_back(std::move(cv));
+
+    for (const auto& ev : s.timeline) {
+      if (!ev.at.seen()) continue;
+      auto& e = entry_for(st.frames[ev.at.frame], ci);
+      e.events.push_back(EventView{display_text(ev.what, 256), model::direction_name(ev.from), ev.failure});
+    }
+    for (const auto& f : c.findings) {
+      uint64_t at = f.frame;
+      bool moved = false;
+      if (at == 0) {  // not tied to a frame: show it where the connection starts
+        at = s.first.seen() ? s.first.frame : 0;
+        moved = true;
+      }
+      if (at == 0) continue;
+      auto v = view_of(f);
+      v.moved = moved;
+      entry_for(st.frames[at], ci).findings.push_back(std::move(v));
+    }
+  }
+  // The first frame showing each connection (the stats tree counts it there).
+  std::vector<uint64_t> first(st.connections.size(), 0);
+  for (const auto& [num, rec] : st.frames)
+    for (const auto& e : rec.entries)
+      if (first[e.connection] == 0 || num < first[e.connection]) first[e.connection] = num;
+  for (size_t ci = 0; ci < first.size(); ++ci) {
+    st.connections[ci].first_frame = first[ci];
+    if (first[ci] == 0) continue;
+    for (auto& e : st.frames[first[ci]].entries)
+      if (e.connection == ci) e.first_for_connection = true;
+  }
+  // Deterministic order inside a frame: by connection order in the result.
+  for (auto& [num, rec] : st.frames)
+    std::sort(rec.entries.begin(), rec.entries.end(),
+              [](const FrameEntry& a, const FrameEntry& b) { return a.connection < b.connection; });
+}
+
+}  // namespace rdpcap::plugin
