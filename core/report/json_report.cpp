@@ -1,0 +1,334 @@
+// JSON schema "rdpcap/1" (README.md, "JSON output"). Key order is fixed
+// (ordered_json) and every capture string is made valid UTF-8, so the same
+// input always gives byte-identical output.
+#include "report/json_report.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "proto/rdp_negotiation.hpp"
+#include "rules/rule_context.hpp"
+#include "session/labels.hpp"
+#include "tls/tls_parser.hpp"
+#include "tls/tls_stream.hpp"
+#include "util/escape.hpp"
+
+namespace rdpcap::report {
+
+using Json = nlohmann::ordered_json;
+using model::FrameRef;
+
+namespace {
+
+std::string iso_time(int64_t time_us) {
+  int64_t secs = time_us / 1000000, frac = time_us % 1000000;
+  if (frac < 0) frac += 1000000, --secs;
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+std::string text(const std::string& s) { return util::sanitize_utf8(s); }
+
+Json frame_json(const FrameRef& r) {
+  if (!r.seen()) return nullptr;
+  return Json{{"frame", r.frame}, {"time", iso_time(r.time_us)}};
+}
+
+Json u16_list(const std::vector<uint16_t>& values) {
+  Json out = Json::array();
+  for (uint16_t v : values) out.push_back(v);
+  return out;
+}
+
+Json suites_json(const std::vector<uint16_t>& suites) {
+  Json out = Json::array();
+  for (uint16_t s : suites) {
+    const char* name = tls::cipher_suite_name(s);
+    out.push_back(Json{{"id", fmt::format("0x{:04x}", s)}, {"name", name ? Json(name) : Json(nullptr)}});
+  }
+  return out;
+}
+
+Json certificate_json(const x509::CertificateFacts& c) {
+  Json j;
+  j["parsed"] = c.parsed;
+  if (!c.parsed) {
+    j["error"] = text(c.parse_error);
+    return j;
+  }
+  j["subject"] = text(c.subject);
+  j["subject_cn"] = text(c.subject_cn);
+  j["issuer"] = text(c.issuer);
+  j["serial"] = c.serial_hex;
+  j["not_before"] = x509::format_utc(c.not_before);
+  j["not_after"] = x509::format_utc(c.not_after);
+  j["key_type"] = c.key_type;
+  j["key_bits"] = c.key_bits;
+  if (!c.ec_curve.empty()) j["ec_curve"] = c.ec_curve;
+  j["signature_algorithm"] = c.signature_algorithm;
+  Json dns = Json::array(), ips = Json::array(), ekus = Json::array();
+  for (const auto& d : c.san_dns) dns.push_back(text(d));
+  for (const auto& i : c.san_ip) ips.push_back(text(i));
+  for (const auto& e : c.eku_oids) ekus.push_back(e);
+  j["san_dns"] = dns;
+  j["san_ip"] = ips;
+  j["eku"] = c.has_eku ? ekus : Json(nullptr);
+  j["self_signed"] = c.self_signed;
+  j["is_ca"] = c.is_ca;
+  j["sha256"] = c.sha256_fingerprint;
+  j["der_size"] = c.der_size;
+  return j;
+}
+
+Json negotiation_json(const model::NegotiationFacts& n) {
+  Json j;
+  if (n.request) {
+    const auto& r = *n.request;
+    j["request"] = {{"at", frame_json(n.request_at)},
+                    {"cookie", r.cookie.empty() ? Json(nullptr) : Json(text(r.cookie))},
+                    {"routing_token", r.routing_token.empty() ? Json(nullptr) : Json(text(r.routing_token))},
+                    {"has_neg_req", r.has_neg_req},
+                    {"requested_protocols", r.has_neg_req ? Json(r.requested_protocols) : Json(nullptr)},
+                    {"requested", r.has_neg_req ? Json(proto::protocols_text(r.requested_protocols)) : Json(nullptr)},
+                    {"flags", r.neg_flags},
+                    {"correlation_id", r.has_correlation_info ? Json(r.correlation_id_hex) : Json(nullptr)}};
+  } else {
+    j["request"] = nullptr;
+  }
+  if (n.confirm) {
+    const auto& c = *n.confirm;
+    using Kind = proto::ConnectionConfirm::Kind;
+    Json cj{{"at", frame_json(n.confirm_at)},
+            {"kind", c.kind == Kind::legacy ? "legacy" : c.kind == Kind::response ? "response" : "failure"}};
+    if (c.kind == Kind::response) {
+      cj["selected_protocol"] = c.selected_protocol;
+      cj["selected"] = proto::protocols_text(c.selected_protocol);
+      cj["flags"] = c.neg_flags;
+    } else if (c.kind == Kind::failure) {
+      const char* name = proto::failure_code_name(c.failure_code);
+      cj["failure_code"] = c.failure_code;
+      cj["failure"] = name ? Json(name) : Json(nullptr);
+    }
+    j["confirm"] = cj;
+  } else {
+    j["confirm"] = nullptr;
+  }
+  j["disconnect"] = frame_json(n.disconnect_at);
+  j["error"] = n.parse_error.empty() ? Json(nullptr) : Json(text(n.parse_error));
+  return j;
+}
+
+Json tls_json(const model::TlsFacts& t) {
+  Json j;
+  j["direct"] = t.direct;
+  if (t.client_hello) {
+    const auto& ch = *t.client_hello;
+    Json alpn = Json::array();
+    for (const auto& a : ch.alpn) alpn.push_back(text(a));
+    j["client_hello"] = {{"at", frame_json(t.client_hello_at)},
+                         {"count", t.client_hello_count},
+                         {"legacy_version", session::labels::version_text(ch.legacy_version)},
+                         {"max_version", session::labels::version_text(session::labels::max_offered_version(ch))},
+                         {"supported_versions", u16_list(ch.supported_versions)},
+                         {"cipher_suites", suites_json(ch.cipher_suites)},
+                         {"sni", ch.sni.empty() ? Json(nullptr) : Json(text(ch.sni))},
+                         {"supported_groups", u16_list(ch.supported_groups)},
+                         {"signature_algorithms", u16_list(ch.signature_algorithms)},
+                         {"alpn", alpn},
+                         {"sslv2_format", ch.sslv2_format}};
+  } else {
+    j["client_hello"] = nullptr;
+  }
+  if (t.server_hello) {
+    const auto& sh = *t.server_hello;
+    j["server_hello"] = {{"at", frame_json(t.server_hello_at)},
+                         {"version", session::labels::version_text(sh.negotiated_version())},
+                         {"cipher_suite", fmt::format("0x{:04x}", sh.cipher_suite)},
+                         {"cipher_suite_name", tls::cipher_suite_name(sh.cipher_suite)
+                                                   ? Json(tls::cipher_suite_name(sh.cipher_suite))
+                                                   : Json(nullptr)}};
+  } else {
+    j["server_hello"] = nullptr;
+  }
+  j["hello_retry_request"] = frame_json(t.hello_retry_at);
+  Json chain = Json::array();
+  for (const auto& c : t.certificates) chain.push_back(certificate_json(c));
+  j["certificate_at"] = frame_json(t.certificate_at);
+  j["certificates"] = chain;
+  j["certificate_request"] = frame_json(t.certificate_request_at);
+  Json alerts = Json::array();
+  for (const auto& a : t.alerts) {
+    const char* name = tls::alert_description_name(a.alert.description);
+    alerts.push_back({{"at", frame_json(a.at)},
+                      {"from", model::direction_name(a.from)},
+                      {"encrypted", a.encrypted},
+                      {"level", a.encrypted ? Json(nullptr) : Json(a.alert.level == 2 ? "fatal" : "warning")},
+                      {"description", a.encrypted ? Json(nullptr) : Json(a.alert.description)},
+                      {"name", !a.encrypted && name ? Json(name) : Json(nullptr)}});
+  }
+  j["alerts"] = alerts;
+  const auto traffic = [](const model::EncryptedTraffic& e) {
+    return Json{{"records", e.records}, {"bytes", e.bytes}, {"first", frame_json(e.first)}, {"last", frame_json(e.last)}};
+  };
+  j["client_encrypted"] = traffic(t.client_encrypted);
+  j["server_encrypted"] = traffic(t.server_encrypted);
+  j["handshake_complete"] = t.handshake_complete();
+  j["client_error"] = t.client_error.empty() ? Json(nullptr) : Json(text(t.client_error));
+  j["server_error"] = t.server_error.empty() ? Json(nullptr) : Json(text(t.server_error));
+  return j;
+}
+
+Json tcp_json(const model::TcpFacts& t) {
+  Json icmp = Json::array();
+  for (const auto& i : t.icmp)
+    icmp.push_back({{"at", frame_json(i.at)}, {"from", i.reporter}, {"type", i.type}, {"code", i.code},
+                    {"meaning", session::labels::icmp_unreachable_text(i.v6, i.type, i.code)}});
+  return Json{{"syn", frame_json(t.syn)},
+              {"syn_count", t.syn_count},
+              {"syn_ack", frame_json(t.syn_ack)},
+              {"client_fin", frame_json(t.client_fin)},
+              {"server_fin", frame_json(t.server_fin)},
+              {"client_rst", frame_json(t.client_rst)},
+              {"server_rst", frame_json(t.server_rst)},
+              {"handshake_seen", t.saw_handshake},
+              {"icmp", icmp},
+              {"client_packets", t.client_packets},
+              {"server_packets", t.server_packets},
+              {"client_bytes", t.client_bytes},
+              {"server_bytes", t.server_bytes},
+              {"client_gaps", t.client_gaps},
+              {"server_gaps", t.server_gaps}};
+}
+
+Json finding_json(const rules::Finding& f) {
+  Json evidence = Json::array();
+  for (const auto& e : f.evidence)
+    evidence.push_back({{"key", text(e.key)},
+                        {"value", text(e.value)},
+                        {"frame", e.frame ? Json(e.frame) : Json(nullptr)},
+                        {"time", e.frame ? Json(iso_time(e.time_us)) : Json(nullptr)}});
+  return Json{{"code", f.code},
+              {"severity", rules::severity_name(f.severity)},
+              {"title", text(f.title)},
+              {"frame", f.frame ? Json(f.frame) : Json(nullptr)},
+              {"evidence", evidence},
+              {"remediation", f.remediation},
+              {"client_error", f.client_error.empty() ? Json(nullptr) : Json(f.client_error)},
+              {"server_event", f.server_event.empty() ? Json(nullptr) : Json(f.server_event)}};
+}
+
+Json connection_json(const session::ConnectionResult& r) {
+  const auto& c = r.summary;
+  Json timeline = Json::array();
+  for (const auto& e : c.timeline)
+    timeline.push_back({{"frame", e.at.frame},
+                        {"time", iso_time(e.at.time_us)},
+                        {"from", model::direction_name(e.from)},
+                        {"event", text(e.what)},
+                        {"failure", e.failure}});
+  Json findings = Json::array();
+  for (const auto& f : r.findings) findings.push_back(finding_json(f));
+  Json limits = Json::array();
+  for (const auto& l : c.limits_hit) limits.push_back(l);
+  return Json{{"id", c.id},
+              {"client", rules::endpoint(c.client_ip, c.client_port)},
+              {"server", rules::endpoint(c.server_ip, c.server_port)},
+              {"first_frame", c.first.frame},
+              {"last_frame", c.last.frame},
+              {"start", iso_time(c.first.time_us)},
+              {"end", iso_time(c.last.time_us)},
+              {"found_by", c.rdp_by_content ? "content" : "port"},
+              {"stage", model::stage_name(c.stage)},
+              {"outcome", rules::outcome_name(r.verdict.outcome)},
+              {"verdict", text(r.verdict.text)},
+              {"ended_by_capture", c.ended_by_capture},
+              {"tcp", tcp_json(c.tcp)},
+              {"negotiation", negotiation_json(c.negotiation)},
+              {"tls", tls_json(c.tls)},
+              {"timeline", timeline},
+              {"timeline_truncated", c.timeline_truncated},
+              {"limits_hit", limits},
+              {"findings", findings}};
+}
+
+Json servers_json(const session::AnalysisResult& result) {
+  std::map<std::string, std::vector<const session::ConnectionResult*>> by_server;
+  for (const auto& r : result.connections) by_server[rules::server_key(r.summary)].push_back(&r);
+  Json out = Json::array();
+  for (const auto& [server, conns] : by_server) {
+    std::map<std::string, int> completed;
+    std::map<std::string, int> outcomes;
+    Json ids = Json::array();
+    for (const auto* r : conns) {
+      ids.push_back(r->summary.id);
+      ++outcomes[rules::outcome_name(r->verdict.outcome)];
+      const auto& t = r->summary.tls;
+      if (t.handshake_complete())
+        ++completed[session::labels::version_text(t.server_hello->negotiated_version()) + " " +
+                    session::labels::suite_text(t.server_hello->cipher_suite)];
+    }
+    Json accepted = Json::array();
+    for (const auto& [what, n] : completed) accepted.push_back({{"tls", what}, {"handshakes", n}});
+    Json outcome_counts;
+    for (const auto& [o, n] : outcomes) outcome_counts[o] = n;
+    out.push_back({{"server", server}, {"connections", ids}, {"outcomes", outcome_counts}, {"tls_completed", accepted}});
+  }
+  return out;
+}
+
+Json capture_json(const session::AnalysisResult& result, const std::string& capture_name) {
+  const auto& s = result.stats;
+  std::map<std::string, int> sev;
+  for (const auto& r : result.connections)
+    for (const auto& f : r.findings) ++sev[rules::severity_name(f.severity)];
+  return Json{{"file", text(capture_name)},
+              {"frames", s.frames},
+              {"bytes", s.bytes},
+              {"first_time", s.frames ? Json(iso_time(s.first_time_us)) : Json(nullptr)},
+              {"last_time", s.frames ? Json(iso_time(s.last_time_us)) : Json(nullptr)},
+              {"reference_time", x509::format_utc(result.reference_time_s)},
+              {"tcp_segments", s.tcp_segments},
+              {"undecodable_frames", s.undecodable_frames},
+              {"unsupported_link_frames", s.unsupported_link_frames},
+              {"flows_dropped_at_cap", s.flows_dropped_at_cap},
+              {"connections", result.connections.size()},
+              {"findings", {{"error", sev["error"]}, {"warning", sev["warning"]}, {"info", sev["info"]}}}};
+}
+
+std::string dump(const Json& j, int indent) {
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string render_json(const session::AnalysisResult& result, const std::string& capture_name) {
+  Json doc;
+  doc["schema"] = json_schema;
+  doc["tool"] = {{"name", "rdpcap-analyze"}, {"version", RDPCAP_VERSION}};
+  doc["capture"] = capture_json(result, capture_name);
+  doc["servers"] = servers_json(result);
+  Json conns = Json::array();
+  for (const auto& r : result.connections) conns.push_back(connection_json(r));
+  doc["connections"] = conns;
+  return dump(doc, 2) + "\n";
+}
+
+std::string render_ndjson(const session::AnalysisResult& result, const std::string& capture_name) {
+  std::string out;
+  for (const auto& r : result.connections) {
+    Json line;
+    line["schema"] = json_schema;
+    line["capture"] = text(capture_name);
+    line["connection"] = connection_json(r);
+    out += dump(line, -1) + "\n";
+  }
+  return out;
+}
+
+}  // namespace rdpcap::report

@@ -1,0 +1,147 @@
+// rdpcap-analyze: why did this RDP connection fail? Reads captures, prints a
+// diagnosis per connection. Exit codes: 0 nothing at or above --fail-on,
+// 1 something was found, 2 usage or input error.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture_reader.hpp"
+#include "report/json_report.hpp"
+#include "report/text_report.hpp"
+#include "session/analyzer.hpp"
+
+namespace {
+
+using namespace rdpcap;
+
+struct Options {
+  std::vector<std::string> files;
+  std::vector<uint16_t> ports;
+  bool json = false;
+  bool ndjson = false;
+  bool failures_only = false;
+  std::string reference_time;
+  std::string fail_on = "error";
+  std::string colour = "auto";
+};
+
+// "2025-03-10T09:00:00Z", "2025-03-10" or seconds since the epoch.
+std::optional<int64_t> parse_reference_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (text.find_first_not_of("0123456789") == std::string::npos) return std::stoll(text);
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end) end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  if (!end || (*end != '\0' && std::string(end) != "Z")) throw CLI::ValidationError("--reference-time", "use YYYY-MM-DDTHH:MM:SSZ or epoch seconds");
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+int severity_threshold(const std::string& fail_on) {
+  if (fail_on == "info") return 0;
+  if (fail_on == "warning") return 1;
+  if (fail_on == "error") return 2;
+  return 3;  // never
+}
+
+bool use_colour(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour && *no_colour) return false;
+  return isatty(STDOUT_FILENO);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  CLI::App app{"rdpcap-analyze: explains why RDP connections in a capture failed (TCP, X.224 negotiation, TLS, "
+               "certificate, NLA), with evidence and remediation.",
+               "rdpcap-analyze"};
+  app.set_version_flag("--version", std::string("rdpcap-analyze ") + RDPCAP_VERSION);
+  app.add_option("captures", opt.files, "pcap or pcapng files ('-' reads standard input)")->required();
+  app.add_option("-p,--port", opt.ports, "extra TCP port carrying RDP (repeatable); 3389 is always included");
+  auto* json = app.add_flag("--json", opt.json, "one JSON document (schema rdpcap/1)");
+  app.add_flag("--ndjson", opt.ndjson, "one JSON line per connection")->excludes(json);
+  app.add_flag("--failures-only", opt.failures_only, "text report: leave out connections without findings");
+  app.add_option("--reference-time", opt.reference_time,
+                 "check certificates against this time (YYYY-MM-DDTHH:MM:SSZ or epoch seconds) instead of the "
+                 "capture's own timestamps");
+  app.add_option("--fail-on", opt.fail_on, "exit 1 when a finding at or above this severity is found")
+      ->check(CLI::IsMember({"info", "warning", "error", "never"}))
+      ->capture_default_str();
+  app.add_option("--color,--colour", opt.colour, "colour in the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  std::optional<int64_t> reference;
+  try {
+    app.parse(argc, argv);
+    reference = parse_reference_time(opt.reference_time);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  session::AnalyzerOptions analyzer_options;
+  for (uint16_t p : opt.ports) analyzer_options.rdp_ports.insert(p);
+  analyzer_options.reference_time_s = reference;
+
+  const int threshold = severity_threshold(opt.fail_on);
+  bool input_error = false, found = false;
+  std::vector<std::string> json_docs;
+  for (const auto& file : opt.files) {
+    session::Analyzer analyzer(analyzer_options);
+    const cli::ReadResult read = cli::read_capture(file, analyzer);
+    if (!read.opened) {
+      std::fprintf(stderr, "rdpcap-analyze: %s: %s\n", file.c_str(), read.error.c_str());
+      input_error = true;
+      continue;
+    }
+    const session::AnalysisResult result = analyzer.finish();
+    if (!read.complete) {
+      std::fprintf(stderr, "rdpcap-analyze: %s: %s (results cover the frames before it)\n", file.c_str(),
+                   read.error.c_str());
+      input_error = true;
+    }
+    for (const auto& c : result.connections)
+      for (const auto& f : c.findings)
+        if (static_cast<int>(f.severity) >= threshold) found = true;
+    if (opt.json) {
+      json_docs.push_back(report::render_json(result, file));
+    } else if (opt.ndjson) {
+      std::fputs(report::render_ndjson(result, file).c_str(), stdout);
+    } else {
+      report::TextOptions text;
+      text.colour = use_colour(opt.colour);
+      text.show_established = !opt.failures_only;
+      if (&file != &opt.files.front()) std::fputs("\n", stdout);
+      std::fputs(report::render_text(result, file, text).c_str(), stdout);
+    }
+  }
+  if (opt.json) {
+    if (json_docs.size() == 1) {
+      std::fputs(json_docs.front().c_str(), stdout);
+    } else {
+      // Several captures: {"schema": ..., "captures": [document, ...]}.
+      std::string out = fmt::format("{{\n  \"schema\": \"{}\",\n  \"captures\": [\n", report::json_schema);
+      for (size_t i = 0; i < json_docs.size(); ++i) {
+        std::string doc = json_docs[i];
+        while (!doc.empty() && doc.back() == '\n') doc.pop_back();
+        out += doc + (i + 1 < json_docs.size() ? ",\n" : "\n");
+      }
+      out += "  ]\n}\n";
+      std::fputs(out.c_str(), stdout);
+    }
+  }
+  std::fflush(stdout);
+  if (input_error) return 2;
+  return found ? 1 : 0;
+}
