@@ -753,7 +753,8 @@ def catalogue():
     add('14', 'neg-failure-hybrid-required',
         'req SSL only (0x1); server answers RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER (5) and closes',
         'Negotiation failed: server requires NLA (HYBRID_REQUIRED_BY_SERVER, 5), client offered only SSL',
-        requested=P.PROTOCOL_SSL, neg='fail', failure=P.HYBRID_REQUIRED_BY_SERVER, cookie='CORP\\bob')
+        requested=P.PROTOCOL_SSL, neg='fail', failure=P.HYBRID_REQUIRED_BY_SERVER, cookie='CORP\\bob',
+        client_name='WS-BOB')
     add('15a', 'neg-failure-ssl-not-allowed',
         'req SSL|HYBRID (0x3); server answers RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER (2) and closes',
         'Negotiation failed: server allows only Standard RDP Security (SSL_NOT_ALLOWED_BY_SERVER, 2)',
@@ -767,7 +768,7 @@ def catalogue():
         'Initial/Response (server security data: 128-bit RC4, proprietary certificate), Erect Domain, '
         'Attach User, Channel Joins, Security Exchange, Disconnect Provider Ultimatum; FIN',
         'Legacy server: no RDP_NEG_RSP, Standard RDP Security (no TLS, no NLA); weak (RC4) encryption',
-        neg='legacy', cookie='CORP\\caro')
+        neg='legacy', cookie='CORP\\caro', client_name='WS-CAROL')
     add('17a', 'tcp-port-closed-rst', 'SYN to 198.51.100.1:3389 answered by RST,ACK',
         'TCP connection refused: port closed (RST to SYN)', kind='tcp-closed')
     add('17b', 'tcp-syn-unanswered', 'SYN to 198.51.100.1:3389 and 2 retransmissions (t=0,1,3 s), no answer',
@@ -780,7 +781,8 @@ def catalogue():
         'SYN to 198.51.100.5:3389 answered by ICMP destination unreachable / host unreachable (3/1) from '
         'router 192.0.2.1', 'TCP connection failed: ICMP host unreachable (from router 192.0.2.1)',
         kind='icmp-host', server_addr='127.0.1.5',
-        rewrite={'icmp_error_src': {'127.0.1.5': '192.0.2.1'}})
+        rewrite={'icmp_error_src': {'127.0.1.5': '192.0.2.1'},      # from the client's router,
+                 'mac_map': {'198.51.100.5': b'\x02\x00\xc0\x00\x02\x01'}})  # SYN to its MAC
     add('18', 'x224-no-confirm-server-closes',
         'TCP accepted, X.224 Connection Request sent, no Connection Confirm; server closes (FIN) after 3 s',
         'RDP listener not answering: no X.224 Connection Confirm, server closed after ~3 s (overloaded/hung)',
