@@ -22,6 +22,10 @@ void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   const model::FrameRef done = earliest({t.client_encrypted.first});
   if (end.at.time_us - done.time_us > kQuickClose_us) return;
   if (t.client_encrypted.records > kFewRecords) return;
+  // The client started the shutdown (close_notify is an encrypted alert):
+  // an ordinary end of session, not a server-side failure.
+  for (const auto& a : t.alerts)
+    if (a.from == model::Direction::client_to_server && a.at.frame <= end.at.frame) return;
   const bool nla = c.negotiation.confirm &&
                    (c.negotiation.confirm->selected_protocol == proto::protocol::hybrid ||
                     c.negotiation.confirm->selected_protocol == proto::protocol::hybrid_ex);

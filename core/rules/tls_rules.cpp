@@ -303,6 +303,28 @@ void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
                       .build());
     return;
   }
+  if (client_alert && (client_alert->alert.description == 70 ||
+                       (version <= 0x0302 && t.client_hello &&
+                        (!client_offers_version(*t.client_hello, version) || client_alert->alert.description == 80)))) {
+    out.push_back(FindingBuilder("tls.version_mismatch", Severity::error,
+                                 fmt::format("TLS version mismatch: the server chose {}, which the client refuses "
+                                             "(alert {})",
+                                             version_text(version), alert_text(client_alert->alert.description)))
+                      .at(client_alert->at)
+                      .evidence("client offered versions",
+                                t.client_hello ? offered_versions_text(*t.client_hello) : "?", t.client_hello_at)
+                      .evidence("server chose", version_text(version), t.server_hello_at)
+                      .evidence("client alert", alert_text(client_alert->alert.description), client_alert->at)
+                      .remediation("The server only speaks an old TLS version that the client no longer accepts. "
+                                   "Enable TLS 1.2 on the server (SCHANNEL\\Protocols\\TLS 1.2\\Server Enabled=1; "
+                                   "Windows Server 2008 R2 needs KB3080079 for RDP over TLS 1.2; xrdp: "
+                                   "ssl_protocols=TLSv1.2, TLSv1.3). Allowing TLS 1.0 on the client is the insecure "
+                                   "last resort.")
+                      .client_error(kSetupClosed)
+                      .server_event("Schannel 36887 (fatal alert received from the client)")
+                      .build());
+    return;
+  }
   if (server_alert && server_alert->alert.description == 40 && t.certificate_request) {
     out.push_back(FindingBuilder("tls.client_certificate_required", Severity::error,
                                  "The server requires a client certificate and the client did not provide one it "
@@ -361,14 +383,17 @@ void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
   // Completed, then the client immediately sent an encrypted alert and left
   // (FreeRDP's /cert:deny, mstsc declining the certificate warning).
   bool client_encrypted_alert = false;
+  uint64_t client_alert_records = 0;
   model::FrameRef alert_at;
   for (const auto& a : t.alerts)
     if (a.encrypted && a.from == Direction::client_to_server) {
+      if (!client_encrypted_alert) alert_at = a.at;
       client_encrypted_alert = true;
-      alert_at = a.at;
-      break;
+      ++client_alert_records;
     }
-  if (client_encrypted_alert && version < 0x0304 && t.client_encrypted.records <= 1 && end.seen &&
+  // Records besides the alerts: only the client's Finished.
+  const uint64_t client_data_records = t.client_encrypted.records - std::min(t.client_encrypted.records, client_alert_records);
+  if (client_encrypted_alert && version < 0x0304 && client_data_records <= 1 && end.seen &&
       end.by == Direction::client_to_server) {
     out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
                                  "The client ended the connection right after the TLS handshake (encrypted alert, no "

@@ -67,7 +67,8 @@ Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
 std::string established_text(const model::ConnectionSummary& c) {
   std::string out = "setup completed";
   const auto& n = c.negotiation;
-  if (n.confirm && n.confirm->kind == proto::ConnectionConfirm::Kind::response)
+  if (n.confirm && n.confirm->kind == proto::ConnectionConfirm::Kind::response &&
+      n.confirm->selected_protocol != proto::protocol::rdp)
     out += ": " + proto::protocols_text(n.confirm->selected_protocol);
   else if (n.confirm)
     out += ": Standard RDP Security";

@@ -26,7 +26,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   enum class Mode { unknown, x224, tls, opaque };
 
   DirectionHandler(Connection& conn, Direction dir, const Limits& limits)
-      : conn_(conn), dir_(dir), reassembler(limits.reassembly_bytes), tls_(limits.handshake_message_bytes) {}
+      : reassembler(limits.reassembly_bytes), conn_(conn), dir_(dir), tls_(limits.handshake_message_bytes) {}
 
   net::StreamReassembler reassembler;
 
@@ -124,8 +124,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
     if (type == static_cast<uint8_t>(tls::HandshakeType::client_key_exchange) && is_client() &&
         !conn_.summary_.tls.client_key_exchange_at.seen())
       conn_.summary_.tls.client_key_exchange_at = at;
-    const char* name = tls::handshake_type_name(type);
-    conn_.event(at, dir_, name ? name : fmt::format("Handshake type {}", type));
+    conn_.event(at, dir_, labels::handshake(type));
   }
 
   void on_change_cipher_spec(const FrameRef& at) override {
@@ -214,13 +213,18 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
     size_t used = 0;
     while (mode_ == Mode::x224 && used < buffer_.size()) {
       util::Bytes rest(buffer_.data() + used, buffer_.size() - used);
-      if (sent_pdu_ && !starts_like_tpkt(rest) && tls::looks_like_tls(rest)) {
-        // After the X.224 exchange this side starts TLS (MS-RDPBCGR 5.4.5.1).
-        mode_ = Mode::tls;
-        std::vector<uint8_t> tail(rest.begin(), rest.end());
-        buffer_.clear();
-        tls_.feed(tail, at, *this);
-        return;
+      if (sent_pdu_ && !starts_like_tpkt(rest)) {
+        // After the X.224 exchange this side starts TLS (MS-RDPBCGR 5.4.5.1):
+        // any TLS record (a server may answer with an alert at once).
+        const auto record = tls::parse_record_header(rest);
+        if (record.is_need_more()) break;
+        if (record.is_ok() || tls::looks_like_tls(rest)) {
+          mode_ = Mode::tls;
+          std::vector<uint8_t> tail(rest.begin(), rest.end());
+          buffer_.clear();
+          tls_.feed(tail, at, *this);
+          return;
+        }
       }
       auto pdu = proto::parse_tpkt_pdu(rest);
       if (pdu.is_need_more()) break;

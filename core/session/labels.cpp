@@ -104,6 +104,22 @@ std::string alert(const tls::Alert& alert, bool encrypted) {
                      alert_text(alert.description));
 }
 
+std::string handshake(uint8_t type) {
+  const char* name = tls::handshake_type_name(type);
+  if (!name) return fmt::format("Handshake message {}", type);
+  std::string out;  // "server_key_exchange" -> "ServerKeyExchange"
+  bool upper = true;
+  for (const char* p = name; *p; ++p) {
+    if (*p == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(*p - ('a' <= *p && *p <= 'z' ? 32 : 0)) : *p;
+    upper = false;
+  }
+  return out;
+}
+
 std::string icmp(bool v6, uint8_t type, uint8_t code) {
   return fmt::format("ICMP{} unreachable: {}", v6 ? "v6" : "", icmp_unreachable_text(v6, type, code));
 }

@@ -18,6 +18,7 @@ std::string server_hello(const tls::ServerHello& hello);
 std::string certificate(const std::vector<x509::CertificateFacts>& chain, size_t sent);
 std::string alert(const tls::Alert& alert, bool encrypted);
 std::string icmp(bool v6, uint8_t type, uint8_t code);
+std::string handshake(uint8_t type);  // "ClientKeyExchange"
 
 // Shared with the rules and reports.
 std::string version_text(uint16_t version);

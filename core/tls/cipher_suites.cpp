@@ -1,8 +1,12 @@
 // IANA "TLS Cipher Suites" registry (tls-parameters-4): name of every
 // assigned value, and weakness traits derived mechanically from the IANA name
 // (TLS_<key exchange>_WITH_<cipher>_<mac>, TLS 1.3: TLS_<aead>_<hash>).
-// Table generated from the registry text (assigned values only; reserved,
-// unassigned and GREASE ranges have no name). Cross-checked against
+// Table generated from the registry text (assigned values only; unassigned
+// and GREASE values have no name), plus the seven EXPORT1024 suites of
+// draft-ietf-tls-56-bit-ciphersuites (0x0060-0x0066) that Windows Schannel
+// (XP/2003) and OpenSSL 0.9.x offered: IANA reserves that range "to avoid
+// conflicts with widely deployed implementations", and legacy RDP clients
+// still send them. Cross-checked against
 // `openssl ciphers -V -stdname ALL:COMPLEMENTOFALL`: all 158 OpenSSL 3.0
 // suites are present with identical names.
 #include <algorithm>
@@ -90,6 +94,13 @@ constexpr SuiteName kSuites[] = {
     {0x0044, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA"},
     {0x0045, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA"},
     {0x0046, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA"},
+    {0x0060, "TLS_RSA_EXPORT1024_WITH_RC4_56_MD5"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
+    {0x0061, "TLS_RSA_EXPORT1024_WITH_RC2_CBC_56_MD5"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
+    {0x0062, "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
+    {0x0063, "TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
+    {0x0064, "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
+    {0x0065, "TLS_DHE_DSS_EXPORT1024_WITH_RC4_56_SHA"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
+    {0x0066, "TLS_DHE_DSS_WITH_RC4_128_SHA"},  // deployed (Schannel, OpenSSL 0.9.x); IANA: reserved for it
     {0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
     {0x0068, "TLS_DH_DSS_WITH_AES_256_CBC_SHA256"},
     {0x0069, "TLS_DH_RSA_WITH_AES_256_CBC_SHA256"},
@@ -381,7 +392,7 @@ constexpr bool sorted_table() {
   return true;
 }
 static_assert(sorted_table(), "cipher suite table must be sorted");
-static_assert(std::size(kSuites) == 352, "IANA registry row count");
+static_assert(std::size(kSuites) == 352 + 7, "IANA registry rows + 7 deployed EXPORT1024 suites");
 
 const SuiteName* find_suite(uint16_t v) {
   auto it = std::lower_bound(std::begin(kSuites), std::end(kSuites), v,
@@ -435,7 +446,7 @@ SuiteTraits cipher_suite_traits(uint16_t suite) {
 
   t.forward_secret = t.tls13 || has_token(kx, "DHE") || has_token(kx, "ECDHE");
   t.anon = has_token(kx, "anon") || suite == 0x0000;
-  t.export_grade = has_token(kx, "EXPORT") || contains(cipher, "EXPORT");
+  t.export_grade = contains(kx, "EXPORT") || contains(cipher, "EXPORT");  // EXPORT, EXPORT1024
   t.null_cipher = cipher.substr(0, 5) == "NULL_" || suite == 0xc0b4 || suite == 0xc0b5;
   t.rc4 = has_token(cipher, "RC4");
   t.des3 = has_token(cipher, "3DES");
