@@ -100,6 +100,26 @@ void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                                    "certificates.")
                       .build());
   }
+  if (leaf.issuer.empty() || (leaf.subject.empty() && leaf.san_dns.empty() && leaf.san_ip.empty())) {
+    out.push_back(FindingBuilder("cert.empty_name", Severity::warning,
+                                 leaf.issuer.empty() ? "The server certificate has an empty issuer name"
+                                                     : "The server certificate has an empty subject and no "
+                                                       "alternative names")
+                      .at(at)
+                      .evidence("subject", leaf.subject.empty() ? "(empty)" : name, at)
+                      .evidence("issuer", leaf.issuer.empty() ? "(empty)" : leaf.issuer)
+                      .remediation("RFC 5280 requires a non-empty issuer; clients cannot build a chain or match a "
+                                   "name. Reissue the certificate.")
+                      .build());
+  } else if (leaf.subject_cn.empty() && leaf.san_dns.empty() && leaf.san_ip.empty()) {
+    out.push_back(FindingBuilder("cert.no_host_name", Severity::warning,
+                                 "The server certificate names no host (no CN, no subject alternative name)")
+                      .at(at)
+                      .evidence("subject", name, at)
+                      .remediation("Clients cannot match it to the server's name. Issue a certificate with the host "
+                                   "names clients use in its subject alternative names.")
+                      .build());
+  }
   if (leaf.self_signed) {
     out.push_back(FindingBuilder("cert.self_signed", Severity::warning,
                                  "The server certificate is self-signed: clients cannot verify the server's identity")

@@ -11,6 +11,38 @@ namespace rdpcap::rules {
 namespace {
 constexpr uint64_t kFewRecords = 12;         // a CredSSP exchange is a handful of records
 constexpr int64_t kQuickClose_us = 30000000; // server gave up within 30 s of the handshake
+bool nla_selected(const model::ConnectionSummary& c) {
+  if (!c.negotiation.confirm) return c.tls.direct && c.server_port == 3389;  // direct approach
+  const uint32_t sel = c.negotiation.confirm->selected_protocol;
+  return sel == proto::protocol::hybrid || sel == proto::protocol::hybrid_ex;
+}
+
+// The client dropped TCP (no close_notify) after a short exchange inside an
+// NLA connection: it abandoned the CredSSP authentication.
+void client_closed(const RuleContext& ctx, const Closure& end, std::vector<Finding>& out) {
+  const auto& c = ctx.conn;
+  const auto& t = c.tls;
+  if (!nla_selected(c) || t.client_encrypted.records > kFewRecords) return;
+  for (const auto& a : t.alerts)
+    if (a.from == model::Direction::client_to_server) return;  // a TLS close or rejection: other rules
+  out.push_back(FindingBuilder("credssp.client_closed", Severity::warning,
+                               fmt::format("TLS completed, then the client {} the connection after a short CredSSP "
+                                           "exchange: it abandoned Network Level Authentication",
+                                           end.how()))
+                    .at(end.at)
+                    .evidence("encrypted records",
+                              fmt::format("client {}, server {} after the handshake", t.client_encrypted.records,
+                                          t.server_encrypted.records),
+                              t.client_encrypted.first)
+                    .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "", end.at)
+                    .remediation("The client gave up during NLA: the user cancelled the credential prompt, the "
+                                 "credentials were rejected on the client side, or the client could not verify the "
+                                 "server (Kerberos/NTLM policy, CredSSP 'Encryption Oracle Remediation'). A retry "
+                                 "that succeeds right after points to a first wrong password.")
+                    .client_error("mstsc: credential prompt cancelled or 'An authentication error has occurred'")
+                    .build());
+}
+
 }  // namespace
 
 void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
@@ -18,7 +50,11 @@ void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& t = c.tls;
   if (!t.handshake_complete()) return;
   const Closure end = first_closure(c);
-  if (!end.seen || end.by != model::Direction::server_to_client) return;
+  if (!end.seen) return;
+  if (end.by == model::Direction::client_to_server) {
+    client_closed(ctx, end, out);
+    return;
+  }
   const model::FrameRef done = earliest({t.client_encrypted.first});
   if (end.at.time_us - done.time_us > kQuickClose_us) return;
   if (t.client_encrypted.records > kFewRecords) return;
@@ -26,9 +62,12 @@ void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   // an ordinary end of session, not a server-side failure.
   for (const auto& a : t.alerts)
     if (a.from == model::Direction::client_to_server && a.at.frame <= end.at.frame) return;
-  const bool nla = c.negotiation.confirm &&
-                   (c.negotiation.confirm->selected_protocol == proto::protocol::hybrid ||
-                    c.negotiation.confirm->selected_protocol == proto::protocol::hybrid_ex);
+  // Only where RDP is known to run inside: after an X.224 negotiation, or
+  // TLS from the first byte on 3389 (the direct approach, always CredSSP).
+  const bool direct_rdp = !c.negotiation.confirm && c.tls.direct && c.server_port == 3389;
+  if (!c.negotiation.confirm && !direct_rdp) return;
+  const bool nla = direct_rdp || (c.negotiation.confirm->selected_protocol == proto::protocol::hybrid ||
+                                  c.negotiation.confirm->selected_protocol == proto::protocol::hybrid_ex);
   const std::string records = fmt::format("client {} record{}, server {} record{} after the handshake",
                                           t.client_encrypted.records, t.client_encrypted.records == 1 ? "" : "s",
                                           t.server_encrypted.records, t.server_encrypted.records == 1 ? "" : "s");
@@ -38,7 +77,9 @@ void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                                              "Network Level Authentication (CredSSP) most likely failed",
                                              end.how()))
                       .at(end.at)
-                      .evidence("selected protocol", proto::selected_protocol_text(c.negotiation.confirm->selected_protocol),
+                      .evidence("selected protocol",
+                                direct_rdp ? std::string("direct approach (TLS + CredSSP)")
+                                           : proto::selected_protocol_text(c.negotiation.confirm->selected_protocol),
                                 c.negotiation.confirm_at)
                       .evidence("encrypted records", records, t.client_encrypted.first)
                       .evidence(fmt::format("{} by server", end.reset ? "RST" : "FIN"),

@@ -76,7 +76,9 @@ void setup_cut_short(const RuleContext& ctx, std::vector<Finding>& out) {
   const std::string server = endpoint(c.server_ip, c.server_port);
   switch (c.stage) {
     case Stage::tcp_established:
-      if (end.seen) {
+      if (!c.tcp.saw_handshake || c.tls.client_hello || !c.tls.client_error.empty() || !c.tls.server_error.empty()) {
+        break;  // started mid-connection, or TLS findings explain it
+      } else if (end.seen) {
         out.push_back(FindingBuilder("tcp.closed_before_request",
                                      end.by == model::Direction::server_to_client ? Severity::error : Severity::warning,
                                      fmt::format("TCP connected, but the {} {} before any X.224 Connection Request",
@@ -168,11 +170,21 @@ void setup_cut_short(const RuleContext& ctx, std::vector<Finding>& out) {
 
 void tcp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& c = ctx.conn;
-  if (c.tcp.syn.seen() && !c.tcp.syn_ack.seen() && c.tcp.server_packets == 0) {
-    unanswered_syn(ctx, out);
+  if (c.tcp.server_packets == 0 && c.tcp.client_bytes > 0 && c.tcp.icmp.empty()) {
+    // The client sent data, so the server must have answered its SYN: the
+    // capture only holds one direction.
+    out.push_back(FindingBuilder("capture.one_sided", Severity::warning,
+                                 "Only the client's packets are in the capture; the server's replies are missing")
+                      .at(c.first)
+                      .evidence("client packets", std::to_string(c.tcp.client_packets), c.first)
+                      .evidence("server packets", "0")
+                      .remediation("The server's replies took another path (asymmetric routing, several links or "
+                                   "a SPAN port seeing one direction) or were filtered out. Capture where both "
+                                   "directions pass, e.g. on the client or the server itself.")
+                      .build());
     return;
   }
-  if (c.tcp.syn.seen() && !c.tcp.syn_ack.seen() && c.tcp.server_rst.seen()) {
+  if (c.tcp.syn.seen() && !c.tcp.syn_ack.seen() && (c.tcp.server_packets == 0 || c.tcp.server_rst.seen())) {
     unanswered_syn(ctx, out);
     return;
   }

@@ -143,6 +143,7 @@ void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<F
   const Closure end = first_closure(c);
   const auto* server_alert = first_fatal(t, Direction::server_to_client);
   const bool server_closed = end.seen && end.by == Direction::server_to_client;
+  if (!t.server_error.empty() || c.tcp.server_packets == 0) return;  // tls.malformed / capture.one_sided
   if (!server_alert && !server_closed) {
     if (end.seen) {
       out.push_back(FindingBuilder("tls.no_server_hello", Severity::error,
@@ -393,7 +394,8 @@ void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
     }
   // Records besides the alerts: only the client's Finished.
   const uint64_t client_data_records = t.client_encrypted.records - std::min(t.client_encrypted.records, client_alert_records);
-  if (client_encrypted_alert && version < 0x0304 && client_data_records <= 1 && end.seen &&
+  const bool rdp_context = c.negotiation.request.has_value() || c.server_port == 3389;
+  if (rdp_context && client_encrypted_alert && version < 0x0304 && client_data_records <= 1 && end.seen &&
       end.by == Direction::client_to_server) {
     out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
                                  "The client ended the connection right after the TLS handshake (encrypted alert, no "
@@ -444,6 +446,17 @@ void tls_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                       .at(t.client_hello_at)
                       .evidence("ClientHello", "SSLv2 record format", t.client_hello_at)
                       .remediation("Update the client; SSLv2 hellos are rejected by modern servers.")
+                      .build());
+  }
+  if (t.client_hello_count > 1 && !t.hello_retry) {
+    out.push_back(FindingBuilder("tls.duplicate_client_hello", Severity::warning,
+                                 fmt::format("The client sent {} ClientHellos on one connection without a "
+                                             "HelloRetryRequest",
+                                             t.client_hello_count))
+                      .at(t.client_hello_at)
+                      .evidence("first ClientHello", "", t.client_hello_at)
+                      .remediation("A protocol violation (RFC 8446 4.1.2): a faulty client or a middlebox replaying "
+                                   "data.")
                       .build());
   }
   alert_findings(ctx, out);

@@ -23,13 +23,13 @@ namespace {
 
 // Causes in the order they explain a failure best: the first present wins.
 constexpr const char* kCausePriority[] = {
-    "tcp.refused",          "tcp.icmp_unreachable",     "tcp.syn_unanswered",
+    "capture.one_sided",    "tcp.refused",          "tcp.icmp_unreachable",     "tcp.syn_unanswered",
     "x224.neg_failure.",    "x224.not_rdp",             "x224.malformed",
     "x224.no_confirm",      "x224.selected_not_requested", "tcp.closed_before_request",
     "tcp.closed_before_tls", "tls.version_mismatch",     "tls.no_shared_cipher",
     "tls.client_certificate_required", "tls.certificate_rejected", "tls.no_server_hello",
     "tls.malformed",        "tls.alert",                "tls.handshake_aborted",
-    "credssp.server_closed", "rdp.server_closed_after_tls",
+    "credssp.server_closed", "rdp.server_closed_after_tls", "credssp.client_closed",
 };
 
 const Finding* primary_cause(const std::vector<Finding>& findings) {
@@ -47,11 +47,12 @@ const Finding* primary_cause(const std::vector<Finding>& findings) {
 Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
   using model::Stage;
   const std::string code = cause ? cause->code : "";
+  if (code == "capture.one_sided") return Outcome::incomplete;
   if (code.rfind("tcp.refused", 0) == 0 || code == "tcp.icmp_unreachable" || code == "tcp.syn_unanswered" ||
       code == "tcp.closed_before_request")
     return Outcome::failed_tcp;
   if (code.rfind("x224.", 0) == 0 || code == "tcp.closed_before_tls") return Outcome::failed_negotiation;
-  if (code == "credssp.server_closed" || code == "rdp.server_closed_after_tls") return Outcome::failed_after_tls;
+  if (code.rfind("credssp.", 0) == 0 || code == "rdp.server_closed_after_tls") return Outcome::failed_after_tls;
   if (code.rfind("tls.", 0) == 0)
     return c.tls.handshake_complete() ? Outcome::failed_after_tls : Outcome::failed_tls;
   switch (c.stage) {
@@ -73,7 +74,7 @@ std::string established_text(const model::ConnectionSummary& c) {
   else if (n.confirm)
     out += ": Standard RDP Security";
   if (c.tls.server_hello)
-    out += fmt::format("{} {}, {}", n.confirm ? " over" : ": TLS", session::labels::version_text(c.tls.server_hello->negotiated_version()),
+    out += fmt::format("{} {}, {}", n.confirm ? " over" : ":", session::labels::version_text(c.tls.server_hello->negotiated_version()),
                        session::labels::suite_text(c.tls.server_hello->cipher_suite));
   return out;
 }
@@ -94,7 +95,7 @@ Verdict decide_verdict(const model::ConnectionSummary& c, const std::vector<Find
         }
       break;
     case Outcome::incomplete:
-      v.text = fmt::format("capture ends during setup (stage {})", model::stage_name(c.stage));
+      v.text = cause ? cause->title : fmt::format("capture ends during setup (stage {})", model::stage_name(c.stage));
       break;
     default:
       v.text = cause ? cause->title : std::string("failed");

@@ -182,13 +182,31 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
 
  private:
   bool is_client() const { return dir_ == Direction::client_to_server; }
+  Direction other() const { return is_client() ? Direction::server_to_client : Direction::client_to_server; }
+
+  // First bytes as text for an error message ("HTTP/1.1 400 ..."), at most 16.
+  static std::string printable_prefix(util::Bytes data) {
+    std::string out;
+    for (size_t i = 0; i < data.size() && i < 16; ++i)
+      out += (data[i] >= 0x20 && data[i] < 0x7f) ? static_cast<char>(data[i]) : '.';
+    return "\"" + out + "\"";
+  }
 
   void choose_mode(util::Bytes data, const FrameRef& at) {
+    const bool mid_stream = !conn_.summary_.tcp.saw_handshake;
+    const bool peer_is_tls = conn_.side(other()).mode_ == Mode::tls;
     if (starts_like_tpkt(data)) {
       mode_ = Mode::x224;
-    } else if (tls::looks_like_tls(data)) {
+    } else if (tls::looks_like_tls(data) || ((mid_stream || peer_is_tls) && tls::parse_record_header(data).is_ok())) {
       mode_ = Mode::tls;
       if (is_client()) conn_.summary_.tls.direct = true;
+    } else if (peer_is_tls) {
+      // The client spoke TLS and the server answered with something else
+      // (e.g. a plain HTTP server): a TLS failure, not a non-RDP flow.
+      mode_ = Mode::opaque;
+      on_tls_error("the " + std::string(is_client() ? "client" : "server") + " answered TLS with non-TLS data (" +
+                       printable_prefix(data) + ")",
+                   0, at);
     } else {
       mode_ = Mode::opaque;
       auto& neg = conn_.summary_.negotiation;
