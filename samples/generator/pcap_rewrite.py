@@ -31,7 +31,6 @@ Usable as a module: ``rewrite(in_path, out_path, **options)`` (see ``Options``) 
 
 import argparse
 import calendar
-import hashlib
 import ipaddress
 import struct
 import sys

@@ -205,6 +205,20 @@ def security_exchange():
     return mcs_send_data_request(struct.pack('<HHI', 0x0001, 0, len(rnd)) + rnd)
 
 
+def fastpath_mouse_move(x, y):
+    """TS_FP_INPUT_PDU (2.2.8.1.2) with one mouse event (PTRFLAGS_MOVE)."""
+    ev = bytes([0x01 << 5]) + struct.pack('<HHH', 0x0800, x, y)
+    return bytes([0x04, 2 + len(ev)]) + ev
+
+
+def fastpath_bitmap_update(i, size=600):
+    """TS_FP_UPDATE_PDU (2.2.9.1.2) carrying one bitmap update (contents: filler)."""
+    upd = filler('bitmap-%d' % i, size)
+    body = bytes([0x01]) + struct.pack('<H', len(upd)) + upd   # updateCode 1 = bitmap
+    total = 3 + len(body)
+    return bytes([0x00]) + struct.pack('!H', 0x8000 | total) + body
+
+
 # ---------------------------------------------------------------- NTLM (MS-NLMP) + TSRequest (MS-CSSP)
 NTLM_VERSION = struct.pack('<BBHBBBB', 10, 0, 19041, 0, 0, 0, 0x0F)
 

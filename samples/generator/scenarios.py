@@ -21,7 +21,7 @@ import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -127,6 +127,8 @@ class Spec:
     sni: Optional[str] = 'rdp01.corp.example'
     after_tls: str = 'normal'      # normal | credssp-abort
     silent_delay: float = 3.0
+    session_rounds: int = 0        # fast-path input/update exchanges after MCS
+    session_pause: float = 0.0
     client_name: str = 'WS-ALICE'
     client_port: int = 0
     expect_tls_error: Optional[str] = None   # substring of the client-side error
@@ -206,7 +208,10 @@ def wait_eof(sock, timeout=SOCK_TIMEOUT):
 
 def run_script(sock, script, me):
     for who, data in script:
-        if who == me:
+        if who == 'pause':
+            if me == 'C':
+                time.sleep(data)
+        elif who == me:
             sock.sendall(data)
         else:
             recv_like(sock, data)
@@ -222,6 +227,9 @@ def after_tls_script(spec):
         if spec.selected == P.PROTOCOL_HYBRID_EX:
             script.append(('S', P.EARLY_USER_AUTH_RESULT_OK))
     script += mcs_script(spec.selected, spec.client_name, requested=spec.requested or 0)
+    for i in range(spec.session_rounds):           # an active session: input and updates
+        script += [('pause', spec.session_pause), ('C', P.fastpath_mouse_move(100 + 7 * i, 200 + 3 * i)),
+                   ('S', P.fastpath_bitmap_update(i))]
     return script
 
 
@@ -474,6 +482,8 @@ def run_mixed(spec):
         (0.60, srv_b, '127.0.1.24', 'erin', 'WS-ERIN', ok_client, None),
     ]
     results = []
+    srv_a = dataclasses.replace(srv_a, session_rounds=5, session_pause=0.3)
+    srv_b = dataclasses.replace(srv_b, session_rounds=5, session_pause=0.3)
     sa = Server(srv_a, n=2)
     sb = Server(srv_b, n=3)
     web = Server(dataclasses.replace(spec, server_addr='127.0.1.3', port=443), n=1, handler=https_server)
@@ -494,6 +504,7 @@ def run_mixed(spec):
         time.sleep(delay)
         cs = dataclasses.replace(srv, client_addr=addr, cookie=cookie, client_name=cname,
                                  client_tls=ctx, expect_tls_error=err,
+                                 session_rounds=5, session_pause=0.3,
                                  client_port=cport(spec.num, k))
         try:
             results.append('%s -> %s: %s' % (addr, srv.server_addr, rdp_client(cs)))
@@ -689,10 +700,10 @@ def catalogue():
         'Certificate expires within 30 days (15 days after the capture); warning only',
         server_tls=server_ctx(C['soon']))
     add('06', 'cert-rsa1024-sha1',
-        'TLS 1.2 (both sides @SECLEVEL=0); CA-signed certificate with an RSA-1024 key and '
+        'TLS 1.2 (server at @SECLEVEL=0 to load it); CA-signed certificate with an RSA-1024 key and '
         'sha1WithRSAEncryption signature; connection completes',
         'Weak certificate: RSA 1024-bit key, SHA-1 signature',
-        server_tls=server_ctx(C['weak'], seclevel=0), client_tls=client_ctx(seclevel=0))
+        server_tls=server_ctx(C['weak'], seclevel=0))
     add('07', 'cert-no-serverauth-eku',
         'TLS 1.2; CA-signed certificate whose EKU is clientAuth only; connection completes',
         'Certificate lacks the Server Authentication EKU (1.3.6.1.5.5.7.3.1): only clientAuth',
@@ -734,19 +745,22 @@ def catalogue():
     ca = PKI.ca_path
     add('13a', 'client-rejects-cert-unknown-ca',
         'TLS 1.2; client verifies; server sends a self-signed certificate (ws07.corp.example): '
-        'client sends fatal alert unknown_ca (48)',
+        'client sends fatal alert unknown_ca (48)'
+        '; the client then closes with the rest of the server flight unread, so its kernel sends RST',
         'TLS fails: client rejected the certificate: unknown_ca (48); certificate self-signed/untrusted',
         server_tls=server_ctx(C['selfsigned']), client_tls=client_ctx(verify_ca=ca), sni='ws07.corp.example',
         expect_tls_error='CERTIFICATE_VERIFY_FAILED')
     add('13b', 'client-rejects-cert-not-yet-valid',
         'TLS 1.2; client verifies; CA-signed certificate notBefore 2049-01-01: client sends fatal alert '
-        'bad_certificate (42)',
+        'bad_certificate (42)'
+        '; the client then closes with the rest of the server flight unread, so its kernel sends RST',
         'TLS fails: client rejected the certificate: bad_certificate (42); certificate not yet valid (2049-01-01)',
         server_tls=server_ctx(C['real-notyet']), client_tls=client_ctx(verify_ca=ca),
         expect_tls_error='CERTIFICATE_VERIFY_FAILED')
     add('13c', 'client-rejects-cert-expired',
         'TLS 1.2; client verifies; CA-signed certificate expired 2024-06-30: client sends fatal alert '
-        'certificate_expired (45)',
+        'certificate_expired (45)'
+        '; the client then closes with the rest of the server flight unread, so its kernel sends RST',
         'TLS fails: client rejected the certificate: certificate_expired (45); certificate expired 2024-06-30',
         server_tls=server_ctx(C['real-expired']), client_tls=client_ctx(verify_ca=ca),
         expect_tls_error='CERTIFICATE_VERIFY_FAILED')
@@ -866,7 +880,8 @@ def main():
     if a.list or a.table:
         for s in specs:
             if a.table:
-                print('| %s | `%s` | %s | %s |' % (s.num, s.fname, s.what, s.verdict))
+                print('| %s | `%s` | %s | %s |' % (s.num, s.fname, s.what.replace('|', '\\|'),
+                                                 s.verdict.replace('|', '\\|')))
             else:
                 print(s.fname)
         return 0
@@ -887,6 +902,12 @@ def main():
         except Exception as e:  # noqa: BLE001
             traceback.print_exc()
             failed.append('%s: %s' % (s.fname, e))
+    # the TLS secrets of this run (NSS key log format), for Wireshark:
+    # tshark -o tls.keylog_file:samples/tls-keylog.txt -r samples/pcaps/01-...
+    keep = os.path.join(a.out, '..', 'tls-keylog.txt')
+    if os.path.exists(KEYLOG):
+        with open(KEYLOG) as f, open(keep, 'a' if only else 'w') as g:
+            g.write(f.read())
     if failed:
         print('FAILED:\n  ' + '\n  '.join(failed))
         return 1
