@@ -62,6 +62,8 @@ struct NegotiationFacts {
   FrameRef request_at;
   std::optional<proto::ConnectionConfirm> confirm;
   FrameRef confirm_at;
+  FrameRef client_data_at;       // first X.224 Data from the client (MCS Connect Initial)
+  FrameRef server_data_at;       // first X.224 Data from the server (MCS Connect Response)
   FrameRef disconnect_at;        // X.224 DR or MCS Disconnect Provider Ultimatum
   Direction disconnect_from = Direction::server_to_client;
   bool not_rdp = false;          // first bytes were neither TPKT/X.224 nor TLS

@@ -136,7 +136,25 @@ void negotiation_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                                    "server's security layer to SSL/TLS and require Network Level Authentication; on "
                                    "the client, do not allow the RDP security layer.")
                       .build());
-    if (client_negotiated && requested != protocol::rdp) {
+    const Closure end = first_closure(c);
+    if (client_negotiated && requested != protocol::rdp && !n.client_data_at.seen() && end.seen &&
+        end.by == model::Direction::client_to_server) {
+      out.push_back(FindingBuilder("x224.downgrade_refused", Severity::error,
+                                   "The client asked for TLS/NLA, the server chose Standard RDP Security, and the "
+                                   "client gave up")
+                        .at(end.at)
+                        .evidence("client requested", proto::protocols_text(requested), n.request_at)
+                        .evidence("server selected", "RDP (Standard RDP Security)", n.confirm_at)
+                        .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "no MCS Connect Initial",
+                                  end.at)
+                        .remediation("The server is configured for the RDP security layer only (xrdp: "
+                                     "security_layer=rdp; Windows: 'Require use of specific security layer' = RDP) "
+                                     "while the client requires TLS or NLA. Set the server to Negotiate or SSL with a "
+                                     "certificate.")
+                        .client_error("mstsc: 'The remote computer requires...' / the client cannot continue with "
+                                      "Standard RDP Security")
+                        .build());
+    } else if (client_negotiated && requested != protocol::rdp) {
       out.push_back(FindingBuilder("x224.downgraded", Severity::warning,
                                    "The client asked for TLS/NLA but the server chose Standard RDP Security")
                         .at(n.confirm_at)
@@ -144,6 +162,23 @@ void negotiation_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                         .evidence("server selected", "RDP (Standard RDP Security)", n.confirm_at)
                         .remediation("The server is configured for the RDP security layer (or has no certificate). "
                                      "Clients that require TLS or NLA will refuse this connection.")
+                        .build());
+    }
+    // The server ended Standard RDP Security right after the first PDUs.
+    constexpr uint64_t kShortSetupBytes = 4096;
+    if (end.seen && end.by == model::Direction::server_to_client && n.client_data_at.seen() &&
+        c.tcp.client_bytes < kShortSetupBytes) {
+      out.push_back(FindingBuilder("rdp.server_closed_early", Severity::error,
+                                   fmt::format("The server {} the connection during the Standard RDP Security setup",
+                                               end.how()))
+                        .at(end.at)
+                        .evidence("MCS Connect Initial", "", n.client_data_at)
+                        .evidence(fmt::format("{} by server", end.reset ? "RST" : "FIN"),
+                                  fmt::format("after {} bytes from the client", c.tcp.client_bytes), end.at)
+                        .remediation("The server gave up in the encrypted part of the legacy setup (security "
+                                     "exchange, encryption level or method mismatch, licensing). Check the "
+                                     "server's logs; better, move the server to TLS with NLA.")
+                        .client_error("mstsc 0x904 (extended 0x7): the connection was ended during setup")
                         .build());
     }
     return;

@@ -25,7 +25,7 @@ namespace {
 constexpr const char* kCausePriority[] = {
     "capture.one_sided",    "tcp.refused",          "tcp.icmp_unreachable",     "tcp.syn_unanswered",
     "x224.neg_failure.",    "x224.not_rdp",             "x224.malformed",
-    "x224.no_confirm",      "x224.selected_not_requested", "tcp.closed_before_request",
+    "x224.no_confirm",      "x224.downgrade_refused", "rdp.server_closed_early",      "x224.selected_not_requested", "tcp.closed_before_request",
     "tcp.closed_before_tls", "tls.version_mismatch",     "tls.no_shared_cipher",
     "tls.client_certificate_required", "tls.certificate_rejected", "tls.no_server_hello",
     "tls.malformed",        "tls.alert",                "tls.handshake_aborted",
@@ -53,6 +53,7 @@ Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
     return Outcome::failed_tcp;
   if (code.rfind("x224.", 0) == 0 || code == "tcp.closed_before_tls") return Outcome::failed_negotiation;
   if (code.rfind("credssp.", 0) == 0 || code == "rdp.server_closed_after_tls") return Outcome::failed_after_tls;
+  if (code == "rdp.server_closed_early") return Outcome::failed_negotiation;
   if (code.rfind("tls.", 0) == 0)
     return c.tls.handshake_complete() ? Outcome::failed_after_tls : Outcome::failed_tls;
   switch (c.stage) {

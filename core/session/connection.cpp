@@ -299,6 +299,8 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
                   pdu.mcs_disconnect_ultimatum ? "MCS Disconnect Provider Ultimatum" : "X.224 Disconnect Request",
                   true);
     } else if (pdu.tpdu_code == proto::tpdu::data) {
+      FrameRef& first_data = is_client() ? neg.client_data_at : neg.server_data_at;
+      if (!first_data.seen()) first_data = at;
       conn_.event(at, dir_, is_client() ? "X.224 Data (MCS Connect Initial)" : "X.224 Data (MCS Connect Response)");
       if (conn_.summary_.stage == Stage::standard_security) {
         // Standard RDP Security: what follows is RDP's own encryption; stop here.
