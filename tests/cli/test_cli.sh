@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The CLI's contract, checked on real samples: exit codes, one-line errors on
+# bad input, partial results on a damaged file, standard input, several files,
+# deterministic output and terminal-safe escaping of capture bytes.
+set -u
+cli=$1 top=$2
+samples=$top/samples/pcaps
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0 checks=0
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  checks=$((checks + 1))
+  if "$@"; then :; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+rc_of() { "$@" > "$tmp/out" 2> "$tmp/err"; echo $?; }
+
+check "--version exits 0 and names the tool" bash -c "'$cli' --version | grep -q '^rdpcap-analyze [0-9]'"
+check "--help exits 0" bash -c "'$cli' --help > /dev/null"
+check "no argument is a usage error (2)" test "$(rc_of "$cli")" = 2
+check "unknown option is a usage error (2)" test "$(rc_of "$cli" --bogus "$samples/01-healthy-hybrid-tls12.pcap")" = 2
+
+check "missing file: exit 2" test "$(rc_of "$cli" "$tmp/nope.pcap")" = 2
+check "missing file: one line naming the file" bash -c "[ \$(wc -l < '$tmp/err') = 1 ] && grep -q 'nope.pcap' '$tmp/err'"
+
+printf 'this is not a capture\n' > "$tmp/text.pcap"
+check "not a capture: exit 2" test "$(rc_of "$cli" "$tmp/text.pcap")" = 2
+check "not a capture: one line naming the file" bash -c "[ \$(wc -l < '$tmp/err') = 1 ] && grep -q 'text.pcap' '$tmp/err'"
+
+# A valid pcap header with link type 147 (LINKTYPE_USER0), no packets.
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' > "$tmp/user0.pcap"
+check "unsupported link type: exit 2" test "$(rc_of "$cli" "$tmp/user0.pcap")" = 2
+check "unsupported link type: says so" grep -q 'unsupported link type 147' "$tmp/err"
+
+# A file cut in the middle of a packet record: partial report plus exit 2.
+size=$(stat -c %s "$samples/09-tls-no-shared-cipher-alert.pcap")
+head -c $((size - 7)) "$samples/09-tls-no-shared-cipher-alert.pcap" > "$tmp/cut.pcap"
+check "file cut mid-packet: exit 2" test "$(rc_of "$cli" "$tmp/cut.pcap")" = 2
+check "file cut mid-packet: error names the damage" grep -q 'damaged' "$tmp/err"
+check "file cut mid-packet: report still printed" grep -q 'No cipher suite in common' "$tmp/out"
+
+check "failing sample: exit 1" test "$(rc_of "$cli" "$samples/09-tls-no-shared-cipher-alert.pcap")" = 1
+check "healthy sample: exit 0" test "$(rc_of "$cli" "$samples/01-healthy-hybrid-tls12.pcap")" = 0
+check "--fail-on info counts info findings" test "$(rc_of "$cli" --fail-on info "$samples/02-healthy-hybridex-tls13.pcap")" = 1
+check "--fail-on never: exit 0" test "$(rc_of "$cli" --fail-on never "$samples/09-tls-no-shared-cipher-alert.pcap")" = 0
+
+"$cli" --json "$samples/22-mixed-two-servers.pcap" > "$tmp/a.json"
+"$cli" --json "$samples/22-mixed-two-servers.pcap" > "$tmp/b.json"
+check "same input gives byte-identical JSON" cmp -s "$tmp/a.json" "$tmp/b.json"
+cat "$samples/22-mixed-two-servers.pcap" | "$cli" --json - > "$tmp/stdin.json"
+check "standard input gives the same connections" bash -c "diff <(grep -v '\"file\"' '$tmp/a.json') <(grep -v '\"file\"' '$tmp/stdin.json') > /dev/null"
+"$cli" --json "$samples/01-healthy-hybrid-tls12.pcap" "$samples/09-tls-no-shared-cipher-alert.pcap" > "$tmp/two.json"
+check "two files: one document with two captures" bash -c "grep -c '\"schema\": \"rdpcap/1\"' '$tmp/two.json' | grep -qx 3 && grep -q '\"captures\"' '$tmp/two.json'"
+"$cli" --ndjson "$samples/22-mixed-two-servers.pcap" > "$tmp/lines.ndjson"
+check "--ndjson: one line per connection" test "$(wc -l < "$tmp/lines.ndjson")" = "$(grep -c '"verdict"' "$tmp/a.json")"
+
+# Terminal safety: a cookie made of an ANSI escape and a bell must not reach
+# the terminal raw (the same byte count keeps the TPKT lengths valid).
+perl -0777 -pe 's/mstshash=.{5}/mstshash=\e[2J\a/s' "$samples/14-neg-failure-hybrid-required.pcap" > "$tmp/hostile.pcap"
+"$cli" --color never "$tmp/hostile.pcap" > "$tmp/hostile.txt"
+check "hostile cookie: no ESC byte in the text report" bash -c "! grep -q \$'\\x1b' '$tmp/hostile.txt'"
+check "hostile cookie: no BEL byte in the text report" bash -c "! grep -q \$'\\x07' '$tmp/hostile.txt'"
+check "hostile cookie: shown escaped" grep -qF 'cookie \x1b[2J\x07' "$tmp/hostile.txt"
+"$cli" --json "$tmp/hostile.pcap" > "$tmp/hostile.json"
+check "hostile cookie: escaped in JSON" grep -qF '"cookie": "\u001b[2J\u0007' "$tmp/hostile.json"
+
+echo "$((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
