@@ -206,6 +206,27 @@ def wait_eof(sock, timeout=SOCK_TIMEOUT):
         pass
 
 
+def tls_handshake(ctx, sock, **kw):
+    """Handshake on `sock`; returns (SSLSocket, None) or (None, error).  After a failure
+    the side that RECEIVED a fatal alert waits for the peer to close first, the side that
+    sent it (or that failed without an alert) closes at once, so the close order is the
+    same on every run."""
+    tls = ctx.wrap_socket(sock, do_handshake_on_connect=False, **kw)
+    try:
+        tls.do_handshake()
+        return tls, None
+    except (ssl.SSLError, OSError) as e:
+        if isinstance(e, ssl.SSLError) and '_ALERT_' in str(e):
+            try:
+                raw = socket.socket(fileno=os.dup(tls.fileno()))
+                wait_eof(raw, 3.0)
+                raw.close()
+            except OSError:
+                pass
+        tls.close()
+        return None, e
+
+
 def run_script(sock, script, me):
     for who, data in script:
         if who == 'pause':
@@ -321,11 +342,9 @@ def rdp_server(conn, spec):
         recv_tls_record(conn)                          # the ClientHello
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         return 'RST after ClientHello'
-    ctx = spec.server_tls()
-    try:
-        tls = ctx.wrap_socket(conn, server_side=True)
-    except (ssl.SSLError, OSError) as e:
-        return 'server handshake failed: %s' % e
+    tls, err = tls_handshake(spec.server_tls(), conn, server_side=True)
+    if err:
+        return 'server handshake failed: %s' % err
     script = after_tls_script(spec)
     try:
         run_script(tls, script, 'S')
@@ -340,6 +359,7 @@ def rdp_server(conn, spec):
             pass
         try:
             tls.unwrap()
+            wait_eof(tls, 3.0)     # the client closes first: its FIN, then ours
         except (ssl.SSLError, OSError):
             pass
         return info
@@ -376,14 +396,11 @@ def rdp_client(spec):
             run_script(s, mcs_script(0, spec.client_name, legacy=True, requested=spec.requested or 0), 'C')
             s.sendall(P.MCS_DPUM)
             return 'legacy: standard RDP security'
-        ctx = spec.client_tls()
-        try:
-            tls = ctx.wrap_socket(s, server_hostname=spec.sni)
-        except (ssl.SSLError, OSError) as e:
-            msg = 'client handshake failed: %s' % e
-            if spec.expect_tls_error is not None and spec.expect_tls_error not in str(e):
-                raise RuntimeError('unexpected TLS error: %s' % e)
-            return msg
+        tls, err = tls_handshake(spec.client_tls(), s, server_hostname=spec.sni)
+        if err:
+            if spec.expect_tls_error is not None and spec.expect_tls_error not in str(err):
+                raise RuntimeError('unexpected TLS error: %s' % err)
+            return 'client handshake failed: %s' % err
         if spec.expect_tls_error is not None:
             raise RuntimeError('TLS handshake succeeded, expected %s' % spec.expect_tls_error)
         script = after_tls_script(spec)
@@ -549,6 +566,7 @@ def https_server(conn, spec):
         tls.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n'
                     b'Connection: close\r\n\r\n' % len(body) + body)
         tls.unwrap()
+        wait_eof(tls, 3.0)
     finally:
         tls.close()
     return 'https ok'
@@ -848,13 +866,20 @@ def record(spec, out_dir, work_dir, raws):
             info += ' keep=%d cut=%d' % (opts['keep'], opts['cut'])
         opts['role_map'] = {'::1': (V6_CLIENT, V6_SERVER)}
     else:
-        with Tcpdump(raw) as td:
-            if spec.kind == 'rdp':
-                info = run_rdp(spec)
-            elif spec.kind == 'mixed':
-                info = run_mixed(spec)
-            else:
-                info = run_tcp(spec)
+        for attempt in range(3):
+            with Tcpdump(raw) as td:
+                if spec.kind == 'rdp':
+                    info = run_rdp(spec)
+                elif spec.kind == 'mixed':
+                    info = run_mixed(spec)
+                else:
+                    info = run_tcp(spec)
+            if td.complete:
+                break
+            print('  %s: tcpdump lost packets (%s), recording again' % (spec.fname, td.stats))
+            time.sleep(1)
+        else:
+            raise RuntimeError('tcpdump kept dropping packets: %s' % td.stats)
         info += ' [%s]' % td.stats
         raws[spec.num] = raw
     pkts = pcap_rewrite.rewrite(raw, out, **opts)
