@@ -115,7 +115,7 @@ class Cursor {
 // body): returns the child cursor over the block.
 bool vector16_filling(Cursor& c, Cursor& out, const char* what) {
   size_t at = c.offset();
-  uint16_t len;
+  uint16_t len = 0;
   if (!c.u16(len, what)) return false;
   if (len != c.remaining())
     return c.invalid_at(std::string(what) + " length " + std::to_string(len) + " disagrees with extension length " +
@@ -129,7 +129,7 @@ bool vector16_filling(Cursor& c, Cursor& out, const char* what) {
 bool read_u16_list(Cursor& list, std::vector<uint16_t>& out, bool* truncated, const char* what) {
   if (list.remaining() % 2 != 0) return list.invalid(std::string(what) + " length is odd");
   while (!list.empty()) {
-    uint16_t v;
+    uint16_t v = 0;
     if (!list.u16(v, what)) return false;
     if (out.size() < kMaxListEntries)
       out.push_back(v);
@@ -145,8 +145,8 @@ bool parse_ext_server_name(Cursor& ext, ClientHello& ch) {
   if (!vector16_filling(ext, list, "server_name list")) return false;
   bool have_host = !ch.sni.empty();
   while (!list.empty()) {
-    uint8_t type;
-    uint16_t len;
+    uint8_t type = 0;
+    uint16_t len = 0;
     Bytes name;
     if (!list.u8(type, "server_name type") || !list.u16(len, "server_name length") ||
         !list.bytes(len, name, "server_name"))
@@ -172,7 +172,7 @@ bool parse_ext_alpn(Cursor& ext, ClientHello& ch) {
   Cursor list(Bytes{}, 0, false);
   if (!vector16_filling(ext, list, "ALPN list")) return false;
   while (!list.empty()) {
-    uint8_t len;
+    uint8_t len = 0;
     Bytes name;
     if (!list.u8(len, "ALPN name length")) return ext.adopt(list);
     if (len == 0) {
@@ -191,7 +191,7 @@ bool parse_ext_alpn(Cursor& ext, ClientHello& ch) {
 // RFC 8446 4.2.1 supported_versions in a ClientHello: u8-length list of u16.
 bool parse_ext_supported_versions_ch(Cursor& ext, ClientHello& ch) {
   size_t at = ext.offset();
-  uint8_t len;
+  uint8_t len = 0;
   if (!ext.u8(len, "supported_versions length")) return false;
   if (len != ext.remaining())
     return ext.invalid_at("supported_versions length " + std::to_string(len) + " disagrees with extension length " +
@@ -207,7 +207,7 @@ bool parse_ext_supported_versions_ch(Cursor& ext, ClientHello& ch) {
 // message. `on_ext(type, cursor)` parses one extension body.
 template <typename OnExt>
 bool parse_extensions(Cursor& msg, std::vector<uint16_t>& types, bool* truncated, OnExt on_ext) {
-  uint16_t total;
+  uint16_t total = 0;
   if (!msg.u16(total, "extensions length")) return false;
   Cursor exts(Bytes{}, 0, false);
   // The extensions block is the rest of the message; a shorter view is a
@@ -218,7 +218,7 @@ bool parse_extensions(Cursor& msg, std::vector<uint16_t>& types, bool* truncated
   }
   if (!msg.sub(total, exts, "extensions")) return false;
   while (!exts.empty()) {
-    uint16_t type, len;
+    uint16_t type = 0, len = 0;
     if (!exts.u16(type, "extension type") || !exts.u16(len, "extension length")) return msg.adopt(exts);
     Cursor body(Bytes{}, 0, false);
     if (!exts.sub(len, body, "extension data")) return msg.adopt(exts);
@@ -357,18 +357,18 @@ util::ParseResult<ServerHello> parse_server_hello(util::Bytes body) {
 
   bool ok = parse_extensions(c, sh.extension_types, nullptr, [&](uint16_t type, Cursor& ext) {
     if (type == 43) {  // RFC 8446 4.2.1: selected_version
-      uint16_t v;
+      uint16_t v = 0;
       if (!ext.u16(v, "selected_version")) return false;
       sh.supported_version = v;
       return ext.expect_end("supported_versions");
     }
     if (type == 51) {  // RFC 8446 4.2.8 key_share
-      uint16_t group;
+      uint16_t group = 0;
       if (!ext.u16(group, "key_share group")) return false;
       sh.selected_group = group;
       if (sh.hello_retry_request) return ext.expect_end("key_share (HelloRetryRequest)");
       size_t kat = ext.offset();
-      uint16_t klen;
+      uint16_t klen = 0;
       if (!ext.u16(klen, "key_exchange length")) return false;
       if (klen != ext.remaining())
         return ext.invalid_at("key_exchange length " + std::to_string(klen) + " disagrees with extension length", kat);
@@ -384,7 +384,7 @@ util::ParseResult<ServerHello> parse_server_hello(util::Bytes body) {
 util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes body) {
   using R = ParseResult<std::vector<Bytes>>;
   Cursor c(body, 0, true);
-  uint32_t total;
+  uint32_t total = 0;
   if (!c.u24(total, "certificate_list length")) return c.failure<std::vector<Bytes>>();
   if (c.remaining() > total) {
     c.skip(total, "certificate_list");
@@ -396,7 +396,7 @@ util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes b
   std::vector<Bytes> certs;
   while (!list.empty()) {
     size_t at = list.offset();
-    uint32_t len;
+    uint32_t len = 0;
     Bytes der;
     if (!list.u24(len, "certificate length")) return list.failure<std::vector<Bytes>>();
     if (len == 0) {
@@ -415,7 +415,7 @@ namespace {
 bool count_ca_names(Cursor& names, uint16_t& count) {
   uint32_t n = 0;
   while (!names.empty()) {
-    uint16_t len;
+    uint16_t len = 0;
     if (!names.u16(len, "DistinguishedName length") || !names.skip(len, "DistinguishedName")) return false;
     if (n < 0xffff) ++n;
   }
@@ -430,7 +430,7 @@ util::ParseResult<CertificateRequest> parse_certificate_request(util::Bytes body
   CertificateRequest cr;
   Cursor c(body, 0, true);
   if (tls13) {
-    uint8_t ctx_len;
+    uint8_t ctx_len = 0;
     if (!c.u8(ctx_len, "certificate_request_context length") || !c.skip(ctx_len, "certificate_request_context"))
       return c.failure<CertificateRequest>();
     std::vector<uint16_t> types;
@@ -450,7 +450,7 @@ util::ParseResult<CertificateRequest> parse_certificate_request(util::Bytes body
     return ParseResult<CertificateRequest>::ok(std::move(cr), body.size());
   }
 
-  uint8_t types_len;
+  uint8_t types_len = 0;
   Bytes types;
   size_t at = c.offset();
   if (!c.u8(types_len, "certificate_types length")) return c.failure<CertificateRequest>();
@@ -462,7 +462,7 @@ util::ParseResult<CertificateRequest> parse_certificate_request(util::Bytes body
   cr.certificate_types.assign(types.begin(), types.end());
   if (version >= 0x0303) {
     at = c.offset();
-    uint16_t sa_len;
+    uint16_t sa_len = 0;
     if (!c.u16(sa_len, "supported_signature_algorithms length")) return c.failure<CertificateRequest>();
     if (sa_len < 2 || sa_len % 2 != 0) {
       c.invalid_at("supported_signature_algorithms length " + std::to_string(sa_len) + " is not a positive even number",
@@ -474,7 +474,7 @@ util::ParseResult<CertificateRequest> parse_certificate_request(util::Bytes body
     if (!read_u16_list(list, cr.signature_algorithms, nullptr, "supported_signature_algorithms"))
       return list.failure<CertificateRequest>();
   }
-  uint16_t names_len;
+  uint16_t names_len = 0;
   if (!c.u16(names_len, "certificate_authorities length")) return c.failure<CertificateRequest>();
   if (c.remaining() > names_len) {
     c.skip(names_len, "certificate_authorities");
@@ -516,8 +516,8 @@ util::ParseResult<SslV2ClientHello> parse_sslv2_client_hello(util::Bytes data) {
   SslV2ClientHello out;
   ClientHello& ch = out.hello;
   ch.sslv2_format = true;
-  uint8_t type;
-  uint16_t spec_len, sid_len, chal_len;
+  uint8_t type = 0;
+  uint16_t spec_len = 0, sid_len = 0, chal_len = 0;
   if (!c.u8(type, "msg_type") || !c.u16(ch.legacy_version, "version")) return c.failure<SslV2ClientHello>();
   if (ch.legacy_version != 0x0002 && (ch.legacy_version >> 8) != 0x03) {
     c.invalid_at("SSLv2 CLIENT-HELLO version " + hex16(ch.legacy_version), 3);
@@ -574,8 +574,8 @@ util::ParseResult<SslV2ServerHello> parse_sslv2_server_hello(util::Bytes data) {
   Bytes msg = data.subspan(2, std::min(msg_len, data.size() - 2));
   Cursor c(msg, 2, true);
   SslV2ServerHello out;
-  uint8_t type, hit;
-  uint16_t cert_len, spec_len, conn_len;
+  uint8_t type = 0, hit = 0;
+  uint16_t cert_len = 0, spec_len = 0, conn_len = 0;
   if (!c.u8(type, "msg_type") || !c.u8(hit, "session_id_hit") || !c.u8(out.certificate_type, "certificate_type") ||
       !c.u16(out.version, "version") || !c.u16(cert_len, "certificate_length") ||
       !c.u16(spec_len, "cipher_specs_length") || !c.u16(conn_len, "connection_id_length"))

@@ -10,8 +10,10 @@
 
 namespace rdpcap::tls {
 
-// RFC 8446 5.1: 5-byte record header. need_more when fewer than 5 bytes;
-// invalid when the type/version do not look like TLS or length > 2^14 + 2048.
+// RFC 8446 5.1: 5-byte record header. need_more when fewer than 5 bytes
+// (and those present are plausible); invalid as soon as a present byte rules
+// TLS out (content type not 20..24, version not 0x0300..0x0304) or when
+// length > 2^14 + 2048. The offset of an invalid result is that byte's.
 util::ParseResult<RecordHeader> parse_record_header(util::Bytes data);
 
 // True when the first bytes look like a TLS record or an SSLv2 client hello
@@ -24,7 +26,12 @@ struct HandshakeHeader {  // RFC 8446 4: msg_type (1) + length (3)
 };
 util::ParseResult<HandshakeHeader> parse_handshake_header(util::Bytes data);
 
-// Message bodies (after the 4-byte handshake header).
+// Message bodies (after the 4-byte handshake header). A body cut short gives
+// need_more, except that a ClientHello/ServerHello cut right after
+// compression_method(s) is a complete TLS <= 1.2 message without extensions.
+// Inner lengths that disagree with their enclosing length give invalid with
+// the offset (inside the body) of the offending length field. Lists in a
+// ClientHello keep at most 512 entries (truncated_lists set beyond).
 util::ParseResult<ClientHello> parse_client_hello(util::Bytes body);
 util::ParseResult<ServerHello> parse_server_hello(util::Bytes body);
 // RFC 5246 7.4.2: certificate_list of DER certificates (views into body).

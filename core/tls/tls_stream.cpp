@@ -16,6 +16,9 @@ namespace {
 constexpr size_t kMaxFragment = (1u << 14) + 2048;  // RFC 5246 6.2.3
 constexpr size_t kRecordHeader = 5;
 
+// RFC 8446 4.2.1: 0x0304, or a draft-ietf-tls-tls13 version 0x7fNN.
+bool is_tls13(uint16_t v) { return (v >= 0x0304 && v < 0x0400) || (v >> 8) == 0x7f; }
+
 const char* content_type_label(uint8_t t) {
   switch (t) {
     case 20: return "ChangeCipherSpec";
@@ -51,6 +54,13 @@ TlsStream::Framing TlsStream::frame(Bytes prefix) const {
   // or right after an SSLv2 CLIENT-HELLO (the CLIENT-MASTER-KEY follows).
   if ((prefix[0] & 0x80) && (first_ || sslv2_client_hello_)) {
     f.sslv2 = true;
+    // A first record can only be a CLIENT-HELLO (1) or SERVER-HELLO (4).
+    if (first_ && prefix.size() >= 3 && prefix[2] != 1 && prefix[2] != 4) {
+      f.kind = Framing::invalid;
+      f.reason = "SSLv2 message type " + std::to_string(prefix[2]) + " is not a hello";
+      f.bad_at = 2;
+      return f;
+    }
     if (prefix.size() < 2) {
       f.total = 2;
       return f;
@@ -201,7 +211,7 @@ void TlsStream::on_record(uint8_t type, Bytes fragment, const model::FrameRef& a
         }
         obs.on_change_cipher_spec(at);
         if (encrypted_) return;
-        if (version_ >= 0x0304 && version_ < 0x0400) return;  // RFC 8446 D.4 compatibility CCS (after HRR)
+        if (is_tls13(version_)) return;  // RFC 8446 D.4 compatibility CCS (after HRR)
         if (offered_tls13_ && !sent_key_exchange_) {
           // A TLS 1.3 client's compatibility CCS (RFC 8446 D.4) or a TLS 1.2
           // abbreviated handshake: the next handshake record tells.
@@ -332,7 +342,7 @@ void TlsStream::dispatch_message(uint8_t type, Bytes body, const model::FrameRef
       auto r = parse_client_hello(body);
       if (!r.is_ok()) return malformed("ClientHello", r);
       for (uint16_t v : r.value().supported_versions)
-        if ((v >= 0x0304 && v < 0x0400) || (v >> 8) == 0x7f) offered_tls13_ = true;  // 0x7fxx: TLS 1.3 drafts
+        if (is_tls13(v)) offered_tls13_ = true;
       obs.on_client_hello(r.value(), at);
       return;
     }
@@ -342,18 +352,18 @@ void TlsStream::dispatch_message(uint8_t type, Bytes body, const model::FrameRef
       version_ = r.value().negotiated_version();
       obs.on_server_hello(r.value(), at);
       // RFC 8446 2: everything after a TLS 1.3 ServerHello is encrypted.
-      if (version_ >= 0x0304 && version_ < 0x0400 && !r.value().hello_retry_request) encrypted_ = true;
+      if (is_tls13(version_) && !r.value().hello_retry_request) encrypted_ = true;
       return;
     }
     case HandshakeType::certificate: {
-      if (version_ >= 0x0304 && version_ < 0x0400) break;  // TLS 1.3 layout (and normally encrypted)
+      if (is_tls13(version_)) break;  // TLS 1.3 layout (and normally encrypted)
       auto r = parse_certificate_list(body);
       if (!r.is_ok()) return malformed("Certificate", r);
       obs.on_certificates(r.value(), at);
       return;
     }
     case HandshakeType::certificate_request: {
-      bool tls13 = version_ >= 0x0304 && version_ < 0x0400;
+      bool tls13 = is_tls13(version_);
       auto r = parse_certificate_request(body, tls13, version_ ? version_ : 0x0303);
       if (!r.is_ok()) return malformed("CertificateRequest", r);
       obs.on_certificate_request(r.value(), at);

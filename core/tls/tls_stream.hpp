@@ -71,7 +71,7 @@ class TlsStream {
   void on_sslv2_record(util::Bytes record, const model::FrameRef& at, TlsObserver& obs);
 
   size_t max_message_;
-  std::vector<uint8_t> record_buf_;     // partial record (bounded by 5 + 2^14 + 2048)
+  std::vector<uint8_t> record_buf_;     // partial record (bounded by 5 + 2^14 + 2048; an SSLv2 hello by 2 + 32767)
   std::vector<uint8_t> handshake_buf_;  // partial handshake message (bounded by max_message_)
   uint64_t skip_handshake_ = 0;         // bytes of an oversized message still to skip
   uint64_t offset_ = 0;                 // bytes consumed so far in this direction

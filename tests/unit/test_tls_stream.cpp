@@ -251,6 +251,27 @@ TEST_CASE("zeek-hrr: HelloRetryRequest, compatibility CCS both ways, second Clie
   CHECK(sr.server_hellos[1].selected_group == std::optional<uint16_t>(0x0017));
 }
 
+TEST_CASE("a TLS 1.3 ServerHello (final or draft version) turns the server direction encrypted", "[tls]") {
+  for (uint16_t v : {uint16_t(0x0304), uint16_t(0x7f1c)}) {
+    std::vector<uint8_t> body = {0x03, 0x03};
+    body.insert(body.end(), 32, 0x22);  // not the HRR random
+    body.insert(body.end(), {0x00, 0x13, 0x01, 0x00, 0x00, 0x06, 0x00, 0x2b, 0x00, 0x02, uint8_t(v >> 8), uint8_t(v)});
+    std::vector<uint8_t> msg = {2, 0, 0, uint8_t(body.size())};
+    msg.insert(msg.end(), body.begin(), body.end());
+    auto bytes = record(22, msg);
+    auto enc = record(22, std::vector<uint8_t>(40, 0x33));
+    bytes.insert(bytes.end(), enc.begin(), enc.end());
+    TlsStream s;
+    Recorder r;
+    s.feed(bytes, model::FrameRef{1, 0}, r);
+    INFO("version " << v);
+    char sh[32];
+    std::snprintf(sh, sizeof sh, "SH %04x 1301", v);
+    CHECK(r.events == Events{sh, "ENC 22 40"});
+    CHECK(s.encrypted());
+  }
+}
+
 TEST_CASE("a TLS 1.2 abbreviated handshake after a TLS 1.3 offer still turns encryption on", "[tls]") {
   // Client offered TLS 1.3 (supported_versions), no ClientKeyExchange, then
   // CCS + encrypted Finished in a handshake record (TLS 1.2 resumption).

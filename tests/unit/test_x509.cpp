@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -255,6 +256,31 @@ TEST_CASE("generated RSA-1024 + SHA-1 expired certificate without EKU", "[x509]"
   REQUIRE(m.parsed);
   CHECK(m.signature_algorithm == "md5WithRSAEncryption");
   CHECK(m.signature_hash == "MD5");
+}
+
+TEST_CASE("generated RSA-PSS (SHA-384) signature: hash read from the PSS parameters", "[x509]") {
+  auto key = make_key("RSA", nullptr, 1024);
+  REQUIRE(key);
+  CertSpec spec;
+  auto der0 = make_cert(spec, key.get());  // plain, then re-signed with PSS below
+  const unsigned char* p = der0.data();
+  X509Ptr x(d2i_X509(nullptr, &p, long(der0.size())));
+  REQUIRE(x);
+  std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>> md(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  REQUIRE(EVP_DigestSignInit(md.get(), &pctx, EVP_sha384(), nullptr, key.get()) == 1);
+  REQUIRE(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1);
+  REQUIRE(X509_sign_ctx(x.get(), md.get()) > 0);
+  int n = i2d_X509(x.get(), nullptr);
+  std::vector<uint8_t> der(static_cast<size_t>(n));
+  unsigned char* q = der.data();
+  i2d_X509(x.get(), &q);
+  CertificateFacts f = read_certificate(der);
+  REQUIRE(f.parsed);
+  CHECK(f.signature_algorithm == "rsassaPss");
+  CHECK(f.signature_hash == "SHA384");
+  CHECK(f.key_type == "RSA");
+  CHECK(f.self_signed);
 }
 
 TEST_CASE("same subject and issuer but a foreign signature is not self-signed", "[x509]") {
