@@ -23,6 +23,9 @@ void client_closed(const RuleContext& ctx, const Closure& end, std::vector<Findi
   const auto& c = ctx.conn;
   const auto& t = c.tls;
   if (!nla_selected(c) || t.client_encrypted.records > kFewRecords) return;
+  // TLS 1.3 hides close_notify among the encrypted records, so a normal
+  // close cannot be told apart: only judge TLS <= 1.2.
+  if (t.server_hello->negotiated_version() >= 0x0304) return;
   for (const auto& a : t.alerts)
     if (a.from == model::Direction::client_to_server) return;  // a TLS close or rejection: other rules
   out.push_back(FindingBuilder("credssp.client_closed", Severity::warning,

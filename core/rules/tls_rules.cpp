@@ -199,12 +199,15 @@ void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<F
     out.push_back(b.build());
     return;
   }
-  FindingBuilder b("tls.no_shared_cipher", Severity::error,
-                   server_alert ? fmt::format("No cipher suite in common: the server answered the ClientHello with {}",
-                                              answer)
-                                : fmt::format("No cipher suite in common: the server {} right after the ClientHello "
-                                              "without an alert (Windows Schannel behaviour)",
-                                              end.how()));
+  std::string title =
+      server_alert ? fmt::format("No cipher suite in common: the server answered the ClientHello with {}", answer)
+                   : fmt::format("No cipher suite in common: the server {} right after the ClientHello without an "
+                                 "alert (Windows Schannel behaviour)",
+                                 end.how());
+  if (inf.known && inf.suite_missing && ctx.server.suites.size() == 1)
+    title += fmt::format("; with other clients it used {}, which this client did not offer",
+                         suite_text(ctx.server.suites.begin()->first));
+  FindingBuilder b("tls.no_shared_cipher", Severity::error, title);
   b.at(at)
       .evidence("client offered suites", offered_suites_text(ch), t.client_hello_at)
       .evidence("client offered versions", offered_versions_text(ch), t.client_hello_at)

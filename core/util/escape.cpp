@@ -59,9 +59,7 @@ std::string escape_text(std::string_view in) {
       ++i;
       continue;
     }
-    if (cp == '\\') {
-      out += "\\\\";
-    } else if (is_control(cp) || is_format_trick(cp)) {
+    if (is_control(cp) || is_format_trick(cp)) {
       out += cp <= 0xFF ? fmt::format("\\x{:02x}", cp) : fmt::format("\\u{{{:04x}}}", cp);
     } else {
       out.append(in.substr(i, n));

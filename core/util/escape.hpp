@@ -8,8 +8,9 @@
 
 namespace rdpcap::util {
 
-// Terminal/plain text: valid printable UTF-8 is kept; C0/C1 controls, DEL,
-// backslash and invalid UTF-8 bytes become \xNN (backslash becomes \\).
+// Terminal/plain text: valid printable UTF-8 is kept (so DOMAIN\user reads
+// as itself); C0/C1 controls, DEL and invalid UTF-8 bytes become \xNN, and
+// bidi/zero-width format characters \u{NNNN}.
 std::string escape_text(std::string_view in);
 
 // Valid UTF-8 with invalid bytes replaced by U+FFFD (for JSON).
