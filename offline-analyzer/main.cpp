@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "capture_reader.hpp"
+#include "report/code_table.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "session/analyzer.hpp"
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
                "certificate, NLA), with evidence and remediation.",
                "rdpcap-analyze"};
   app.set_version_flag("--version", std::string("rdpcap-analyze ") + RDPCAP_VERSION);
-  app.add_option("captures", opt.files, "pcap or pcapng files ('-' reads standard input)")->required();
+  auto* captures = app.add_option("captures", opt.files, "pcap or pcapng files ('-' reads standard input)");
   app.add_option("-p,--port", opt.ports, "extra TCP port carrying RDP (repeatable); 3389 is always included");
   auto* json = app.add_flag("--json", opt.json, "one JSON document (schema rdpcap/1)");
   app.add_flag("--ndjson", opt.ndjson, "one JSON line per connection")->excludes(json);
@@ -81,10 +82,17 @@ int main(int argc, char** argv) {
   app.add_option("--color,--colour", opt.colour, "colour in the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  bool list_codes = false;
+  app.add_flag("--list-codes", list_codes, "print the table of finding codes (Markdown) and exit");
   std::optional<int64_t> reference;
   try {
     app.parse(argc, argv);
     reference = parse_reference_time(opt.reference_time);
+    if (list_codes) {
+      std::fputs(report::render_code_table().c_str(), stdout);
+      return 0;
+    }
+    if (captures->empty()) throw CLI::RequiredError("captures");
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;

@@ -79,8 +79,9 @@ void setup_cut_short(const RuleContext& ctx, std::vector<Finding>& out) {
       if (!c.tcp.saw_handshake || c.tls.client_hello || !c.tls.client_error.empty() || !c.tls.server_error.empty()) {
         break;  // started mid-connection, or TLS findings explain it
       } else if (end.seen) {
-        out.push_back(FindingBuilder("tcp.closed_before_request",
-                                     end.by == model::Direction::server_to_client ? Severity::error : Severity::warning,
+        const bool by_server = end.by == model::Direction::server_to_client;
+        out.push_back(FindingBuilder(by_server ? "tcp.closed_before_request" : "tcp.client_left_before_request",
+                                     by_server ? Severity::error : Severity::info,
                                      fmt::format("TCP connected, but the {} {} before any X.224 Connection Request",
                                                  end.who(), end.how()))
                           .at(end.at)
