@@ -1,0 +1,490 @@
+#!/usr/bin/python3
+"""Tests of the Wireshark plugin (dissector/) with the real tshark.
+
+The plugin and the captures are copied into a world-readable temporary folder
+and tshark runs there as an unprivileged user: tshark run as root ignores
+WIRESHARK_PLUGIN_DIR (and personal plugin folders). When the tests themselves
+do not run as root, tshark runs as the current user with an empty HOME.
+
+Checks (--check, repeatable; default all):
+  loads       tshark -G plugins lists rdpcap.so; the rdpcap.* fields exist
+  findings    per capture, (frame, code) from tshark -2 -e rdpcap.finding
+              equal the CLI's --json findings (default ports, and again with
+              the capture's other TCP server ports as -o rdpcap.ports / --port);
+              rdpcap.finding == "<code>" filters select the same frames;
+              the reference-time preference matches --reference-time
+  expert      tshark -2 -z expert lists every finding with its severity and
+              the expected group
+  starttls    the TLS after an X.224 confirm on 3389 is decoded by tshark's
+              TLS dissector with the plugin, not without; X.224 fields stay
+  summary     tshark -q -z rdpcap,summary prints the CLI's text report
+              (with and without -2)
+  robustness  tshark never crashes, on every capture and on corrupted and
+              truncated copies (editcap -E with fixed seeds, cut files), and
+              exits as it does without the plugin
+"""
+import argparse
+import collections
+import concurrent.futures
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NOBODY = 65534
+CHECKS = ["loads", "findings", "expert", "starttls", "summary", "robustness"]
+
+
+class Env:
+    def __init__(self, args):
+        self.args = args
+        base = "/tmp" if os.path.isdir("/tmp") else None
+        self.root = tempfile.mkdtemp(prefix="rdpcap-plugin-test-", dir=base)
+        os.chmod(self.root, 0o755)
+        self.plugins = os.path.join(self.root, "plugins")
+        epan = os.path.join(self.plugins, "4.0", "epan")
+        os.makedirs(epan)
+        shutil.copy(args.plugin, os.path.join(epan, "rdpcap.so"))
+        self.no_plugins = os.path.join(self.root, "no-plugins")
+        os.makedirs(os.path.join(self.no_plugins, "4.0", "epan"))
+        self.home = os.path.join(self.root, "home")
+        os.makedirs(self.home)
+        self.pcaps = os.path.join(self.root, "pcaps")
+        os.makedirs(self.pcaps)
+        self.captures = []
+        for src in capture_sources(args):
+            name = os.path.basename(src)
+            if os.path.dirname(src) != os.path.join(args.source_dir, "samples", "pcaps"):
+                name = "shared-" + name
+            dst = os.path.join(self.pcaps, name)
+            shutil.copy(src, dst)
+            self.captures.append(dst)
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            for d in dirnames:
+                os.chmod(os.path.join(dirpath, d), 0o755)
+            for f in filenames:
+                os.chmod(os.path.join(dirpath, f), 0o644)
+        self.as_root = os.geteuid() == 0
+        self._ports = {}
+
+    def cleanup(self):
+        if not self.args.keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def tshark(self, argv, plugin=True, timeout=300):
+        """Runs tshark (unprivileged when we are root); returns CompletedProcess."""
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "WIRESHARK_PLUGIN_DIR": self.plugins if plugin else self.no_plugins,
+        }
+        if self.as_root:
+            env["HOME"] = "/nonexistent"
+            cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups", "env"]
+            cmd += ["%s=%s" % kv for kv in env.items()] + [self.args.tshark] + argv
+            env = None
+        else:
+            env["HOME"] = self.home
+            env["XDG_CONFIG_HOME"] = os.path.join(self.home, ".config")
+            cmd = [self.args.tshark] + argv
+        return subprocess.run(cmd, env=env, capture_output=True, timeout=timeout, cwd=self.root)
+
+    def cli(self, argv, timeout=300):
+        return subprocess.run([self.args.cli] + argv, capture_output=True, timeout=timeout, cwd=self.root,
+                              env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "NO_COLOR": "1"})
+
+    def server_ports(self, capture):
+        """TCP ports other than 3389 that the capture's clients connect to
+        (SYN destinations, ClientHello destinations), from tshark without the
+        plugin. They are given to both the CLI and the plugin."""
+        if capture not in self._ports:
+            r = self.tshark(["-r", capture, "-Y",
+                             "(tcp.flags.syn == 1 && tcp.flags.ack == 0) || tls.handshake.type == 1 || cotp.type == 0x0e",
+                             "-T", "fields", "-e", "tcp.dstport"], plugin=False)
+            ports = set()
+            for line in r.stdout.decode(errors="replace").split():
+                for p in line.split(","):
+                    if p.isdigit() and int(p) != 3389:
+                        ports.add(int(p))
+            self._ports[capture] = sorted(ports)
+        return self._ports[capture]
+
+
+def capture_sources(args):
+    files = []
+    for d in [os.path.join(args.source_dir, "samples", "pcaps"), args.shared_pcaps]:
+        if d and os.path.isdir(d):
+            for pattern in ("*.pcap", "*.pcapng"):
+                files += glob.glob(os.path.join(d, pattern))
+    return sorted(files)
+
+
+class Failures:
+    def __init__(self):
+        self.items = []
+
+    def add(self, where, what):
+        self.items.append("%s: %s" % (where, what))
+        print("FAIL %s: %s" % (where, what), flush=True)
+
+
+def short(capture):
+    return os.path.basename(capture)
+
+
+# ---- CLI side ----
+
+def cli_json(env, capture, ports=(), extra=()):
+    argv = ["--json"] + list(extra)
+    for p in ports:
+        argv += ["--port", str(p)]
+    r = env.cli(argv + [capture])
+    if r.returncode not in (0, 1, 2):
+        raise RuntimeError("rdpcap-analyze %s exited %d: %s" % (capture, r.returncode, r.stderr.decode(errors="replace")))
+    return json.loads(r.stdout.decode())
+
+
+def cli_findings(doc):
+    """[(frame, code, severity)] from the CLI's JSON (schema rdpcap/1). A
+    finding without a frame is shown by the plugin on the connection's first
+    frame."""
+    out = []
+    for c in doc.get("connections", []):
+        for f in c.get("findings", []):
+            frame = f.get("frame") or c.get("first_frame") or 0
+            out.append((int(frame), f["code"], f.get("severity", "")))
+    return out
+
+
+# ---- tshark side ----
+
+def tshark_prefs(ports=(), reference_time=None):
+    argv = []
+    if ports:
+        argv += ["-o", "rdpcap.ports:" + ",".join(str(p) for p in ports)]
+    if reference_time is not None:
+        argv += ["-o", "rdpcap.reference_time:%d" % reference_time]
+    return argv
+
+
+def tshark_findings(env, capture, ports=(), reference_time=None):
+    r = env.tshark(["-2", "-r", capture] + tshark_prefs(ports, reference_time) +
+                   ["-Y", "rdpcap.finding", "-T", "fields", "-E", "aggregator=|",
+                    "-e", "frame.number", "-e", "rdpcap.finding"])
+    out = []
+    for line in r.stdout.decode(errors="replace").splitlines():
+        if not line.strip():
+            continue
+        frame, codes = line.split("\t", 1)
+        for code in codes.split("|"):
+            if code:
+                out.append((int(frame), code))
+    return r, out
+
+
+def crashed(r):
+    err = r.stderr.decode(errors="replace")
+    return (r.returncode < 0 or r.returncode >= 128 or "Segmentation fault" in err or "Aborted" in err
+            or "terminate called" in err or "rdpcap plugin error" in r.stdout.decode(errors="replace"))
+
+
+# ---- checks ----
+
+def check_loads(env, fail):
+    r = env.tshark(["-G", "plugins"])
+    if b"rdpcap.so" not in r.stdout:
+        fail.add("loads", "tshark -G plugins does not list rdpcap.so: %r" % r.stdout[:500])
+    r = env.tshark(["-G", "fields"])
+    fields = set()
+    for line in r.stdout.decode(errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) > 2 and parts[0] == "F":
+            fields.add(parts[2])
+    for f in ["rdpcap.finding", "rdpcap.severity", "rdpcap.verdict", "rdpcap.stage", "rdpcap.event",
+              "rdpcap.tls.version", "rdpcap.tls.cipher"]:
+        if f not in fields:
+            fail.add("loads", "field %s is not registered" % f)
+    r = env.tshark(["-G", "plugins"], plugin=False)
+    if b"rdpcap.so" in r.stdout:
+        fail.add("loads", "the empty plugin folder still loads rdpcap.so (installed system-wide?): "
+                          "the without-plugin comparisons are meaningless")
+
+
+def compare_findings(env, fail, capture, ports):
+    where = "%s%s" % (short(capture), " ports=%s" % (list(ports),) if ports else "")
+    doc = cli_json(env, capture, ports)
+    want = collections.Counter((f, c) for f, c, _ in cli_findings(doc))
+    r, got_list = tshark_findings(env, capture, ports)
+    if crashed(r):
+        fail.add(where, "tshark crashed: %s" % r.stderr.decode(errors="replace")[-500:])
+        return None
+    got = collections.Counter(got_list)
+    if got != want:
+        fail.add(where, "tshark -2 findings differ from the CLI: only CLI %s, only tshark %s"
+                 % (sorted((want - got).elements()), sorted((got - want).elements())))
+    return doc
+
+
+def check_findings(env, fail):
+    codes_checked = set()
+    total = 0
+    for capture in env.captures:
+        runs = [()]
+        if env.server_ports(capture):
+            runs.append(tuple(env.server_ports(capture)))
+        for ports in runs:
+            doc = compare_findings(env, fail, capture, ports)
+            if doc is None:
+                continue
+            findings = cli_findings(doc)
+            total += len(findings)
+            # A display filter on the code selects exactly the CLI's frames.
+            for code in sorted({c for _, c, _ in findings} - codes_checked):
+                codes_checked.add(code)
+                want = sorted({f for f, c, _ in findings if c == code})
+                r = env.tshark(["-2", "-r", capture] + tshark_prefs(ports) +
+                               ["-Y", 'rdpcap.finding == "%s"' % code, "-T", "fields", "-e", "frame.number"])
+                got = sorted({int(x) for x in r.stdout.decode().split()})
+                if got != want:
+                    fail.add(short(capture), 'filter rdpcap.finding == "%s" gives frames %s, CLI %s' % (code, got, want))
+    print("findings: %d captures, %d CLI findings compared, %d codes filtered" %
+          (len(env.captures), total, len(codes_checked)), flush=True)
+    if total == 0:
+        fail.add("findings", "no capture produced any finding: nothing was compared")
+
+    # Reference time: a certificate check against a far-future time must
+    # agree too (cert.expired appears on both sides).
+    reference = 4102444800  # 2100-01-01T00:00:00Z
+    compared = 0
+    for capture in env.captures:
+        doc = cli_json(env, capture, (), ["--reference-time", str(reference)])
+        if not any(c.startswith("cert.") for _, c, _ in cli_findings(doc)):
+            continue
+        want = collections.Counter((f, c) for f, c, _ in cli_findings(doc))
+        _, got_list = tshark_findings(env, capture, (), reference)
+        if collections.Counter(got_list) != want:
+            fail.add(short(capture), "with reference time %d: tshark %s, CLI %s" %
+                     (reference, sorted(got_list), sorted(want.elements())))
+        compared += 1
+        if compared >= 5:
+            break
+    if compared == 0:
+        fail.add("findings", "no capture with certificate findings for the reference-time check")
+
+
+# tshark -z expert section titles for each severity.
+SECTION = {"error": "Errors", "warning": "Warns", "info": ("Notes", "Chats")}
+
+
+def expected_groups(code):
+    """The groups the issue allows for a code."""
+    if code.startswith("cert.") or code.startswith("tls.weak_") or "no_nla" in code:
+        return {"Security"}
+    if "neg_failure" in code:
+        return {"Response"}  # PI_RESPONSE_CODE is printed "Response"
+    if code.startswith("tcp."):
+        return {"Sequence", "Protocol"}
+    return {"Security", "Sequence", "Protocol", "Malformed", "Response"}
+
+
+def parse_expert(text):
+    """[(section, group, protocol, frequency, summary)] from tshark -z expert."""
+    out = []
+    section = None
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        head = s.split(" (")[0]
+        if head in ("Errors", "Warns", "Notes", "Chats", "Comments") and s.endswith(")"):
+            section = head
+            continue
+        if s.startswith("=") or s.startswith("Frequency"):
+            continue
+        parts = s.split()
+        if section and parts and parts[0].isdigit():
+            freq = int(parts[0])
+            rest = s[len(parts[0]):].strip()
+            # group may hold a space ("Response code"): the protocol follows it
+            for group in ("Response code", "Request code", "Decryption", "Reassemble", "Assumption",
+                          "Deprecated", "Receive", "Interface", "Debug", "Checksum", "Sequence",
+                          "Response", "Request", "Undecoded", "Security", "Comment", "Protocol", "Malformed"):
+                if rest.startswith(group + " "):
+                    tail = rest[len(group):].strip()
+                    proto, _, summary = tail.partition(" ")
+                    out.append((section, group, proto, freq, summary.strip()))
+                    break
+    return out
+
+
+def check_expert(env, fail):
+    checked = 0
+    for capture in env.captures:
+        ports = tuple(env.server_ports(capture))
+        findings = cli_findings(cli_json(env, capture, ports))
+        if not findings:
+            continue
+        r = env.tshark(["-2", "-q", "-r", capture] + tshark_prefs(ports) + ["-z", "expert"])
+        rows = [row for row in parse_expert(r.stdout.decode(errors="replace")) if row[2] == "RDPCAP"]
+        per_code = collections.Counter()
+        for section, group, _, freq, summary in rows:
+            code = summary.split(":", 1)[0]
+            per_code[code] += freq
+            sev = [s for _, c, s in findings if c == code]
+            if not sev:
+                fail.add(short(capture), "expert info %r has no CLI finding" % summary)
+                continue
+            want_section = SECTION.get(sev[0], ())
+            if section not in (want_section if isinstance(want_section, tuple) else (want_section,)):
+                fail.add(short(capture), "%s is listed under %s, severity is %s" % (code, section, sev[0]))
+            if group not in expected_groups(code):
+                fail.add(short(capture), "%s has group %s, expected one of %s" % (code, group, sorted(expected_groups(code))))
+        want = collections.Counter(c for _, c, _ in findings)
+        if per_code != want:
+            fail.add(short(capture), "-z expert counts %s, CLI %s" % (dict(per_code), dict(want)))
+        checked += 1
+    print("expert: %d captures with findings checked" % checked, flush=True)
+
+
+def count_frames(env, capture, filt, plugin):
+    r = env.tshark(["-r", capture, "-Y", filt, "-T", "fields", "-e", "frame.number"], plugin=plugin)
+    return len(r.stdout.split())
+
+
+def check_starttls(env, fail):
+    """Single pass (no -2): the switch to TLS happens on the first pass."""
+    with_tls = 0
+    for capture in env.captures:
+        selected = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol != 0", plugin=False)
+        if selected == 0:
+            continue
+        continuation = count_frames(env, capture, "tcp.port == 3389 && tpkt && !cotp && !tls", plugin=False)
+        tls_without = count_frames(env, capture, "tcp.port == 3389 && tls.handshake.type", plugin=False)
+        tls_with = count_frames(env, capture, "tcp.port == 3389 && tls.handshake.type", plugin=True)
+        tls_any_with = count_frames(env, capture, "tcp.port == 3389 && tls", plugin=True)
+        x224_with = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol", plugin=True)
+        x224_without = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol", plugin=False)
+        where = short(capture)
+        if tls_without != 0:
+            fail.add(where, "tshark decodes TLS on 3389 without the plugin (%d frames): the test proves nothing" % tls_without)
+        if continuation and tls_any_with == 0:
+            fail.add(where, "no TLS record decoded with the plugin (%d TPKT continuation frames without it)" % continuation)
+        if x224_with != x224_without:
+            fail.add(where, "X.224 negotiation fields changed with the plugin: %d vs %d frames" % (x224_with, x224_without))
+        if tls_with:
+            with_tls += 1
+    print("starttls: %d captures with TLS after X.224 decoded by the plugin" % with_tls, flush=True)
+    if with_tls == 0:
+        fail.add("starttls", "no capture showed TLS handshake fields on 3389 with the plugin")
+
+
+def check_summary(env, fail):
+    for capture in env.captures:
+        ports = tuple(env.server_ports(capture))
+        argv = []
+        for p in ports:
+            argv += ["--port", str(p)]
+        want = env.cli(["--colour", "never"] + argv + [capture]).stdout.decode(errors="replace")
+        for two_pass in (False, True):
+            r = env.tshark((["-2"] if two_pass else []) + ["-q", "-r", capture] + tshark_prefs(ports) +
+                           ["-z", "rdpcap,summary"])
+            got = r.stdout.decode(errors="replace")
+            if got != want:
+                fail.add(short(capture), "tshark%s -z rdpcap,summary differs from the CLI text report:\n--- CLI\n%s\n--- tshark\n%s"
+                         % (" -2" if two_pass else "", want[:1500], got[:1500]))
+
+
+def corrupt_copies(env):
+    """Deterministic damaged copies: editcap -E with fixed seeds, a file cut in
+    the middle, and every packet snapped to 60 bytes."""
+    out_dir = os.path.join(env.root, "corrupt")
+    os.makedirs(out_dir, exist_ok=True)
+    os.chmod(out_dir, 0o755)
+    out = []
+    for i, capture in enumerate(env.captures):
+        base = os.path.splitext(short(capture))[0]
+        ext = os.path.splitext(capture)[1]
+        for seed in (1, 2):
+            dst = os.path.join(out_dir, "%s.E%d%s" % (base, seed, ext))
+            subprocess.run([env.args.editcap, "-E", "0.02", "--seed", str(seed + i), capture, dst],
+                           capture_output=True)
+            if os.path.exists(dst):
+                out.append(dst)
+        dst = os.path.join(out_dir, "%s.snap60%s" % (base, ext))
+        subprocess.run([env.args.editcap, "-s", "60", capture, dst], capture_output=True)
+        if os.path.exists(dst):
+            out.append(dst)
+        data = open(capture, "rb").read()
+        dst = os.path.join(out_dir, "%s.cut%s" % (base, ext))
+        with open(dst, "wb") as f:
+            f.write(data[: max(24, len(data) * 2 // 3)])
+        out.append(dst)
+    for f in out:
+        os.chmod(f, 0o644)
+    return out
+
+
+def check_robustness(env, fail):
+    files = env.captures + corrupt_copies(env)
+
+    def one(capture):
+        problems = []
+        argv = ["-2", "-r", capture, "-V", "-z", "expert", "-z", "rdpcap,summary", "-z", "rdpcap,tree"]
+        with_plugin = env.tshark(argv + tshark_prefs(env.server_ports(capture) if capture in env.captures else ()))
+        if crashed(with_plugin):
+            problems.append("tshark with the plugin crashed (exit %d): %s" %
+                            (with_plugin.returncode, with_plugin.stderr.decode(errors="replace")[-800:]))
+        if with_plugin.returncode != 0:  # e.g. 2 for a file cut short: tshark alone must say the same
+            without = env.tshark(["-2", "-r", capture, "-V", "-z", "expert"], plugin=False)
+            if with_plugin.returncode != without.returncode:
+                problems.append("exit status %d with the plugin, %d without" %
+                                (with_plugin.returncode, without.returncode))
+        return capture, problems
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for capture, problems in pool.map(one, files):
+            for p in problems:
+                fail.add(short(capture), p)
+    print("robustness: %d files (%d damaged copies)" % (len(files), len(files) - len(env.captures)), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--plugin", required=True, help="built rdpcap.so")
+    ap.add_argument("--cli", required=True, help="built rdpcap-analyze")
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--shared-pcaps", default="", help="read-only public captures (../shared/pcaps)")
+    ap.add_argument("--tshark", default=shutil.which("tshark") or "/usr/bin/tshark")
+    ap.add_argument("--editcap", default=shutil.which("editcap") or "/usr/bin/editcap")
+    ap.add_argument("--check", action="append", choices=CHECKS)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    for name in ("plugin", "cli", "source_dir", "shared_pcaps", "tshark", "editcap"):
+        if getattr(args, name):
+            setattr(args, name, os.path.abspath(getattr(args, name)))
+    for tool in (args.tshark, args.plugin, args.cli):
+        if not os.path.exists(tool):
+            print("missing: %s" % tool)
+            return 1
+    env = Env(args)
+    fail = Failures()
+    try:
+        if not env.captures:
+            fail.add("setup", "no captures found")
+        for check in args.check or CHECKS:
+            print("== %s" % check, flush=True)
+            globals()["check_" + check](env, fail)
+    finally:
+        env.cleanup()
+    if fail.items:
+        print("\n%d failure(s)" % len(fail.items))
+        return 1
+    print("all plugin checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
