@@ -18,6 +18,7 @@
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "session/analyzer.hpp"
+#include "ticket_outputs.hpp"  // --report, --evidence, --redact, --ladder
 
 namespace {
 
@@ -69,7 +70,9 @@ int main(int argc, char** argv) {
                "rdpcap-analyze"};
   app.set_version_flag("--version", std::string("rdpcap-analyze ") + RDPCAP_VERSION);
   auto* captures = app.add_option("captures", opt.files, "pcap or pcapng files ('-' reads standard input)");
-  app.add_option("-p,--port", opt.ports, "extra TCP port carrying RDP (repeatable); 3389 is always included");
+  app.add_option("-p,--port", opt.ports, "extra TCP port carrying RDP (repeatable); 3389 is always included")
+      ->allow_extra_args(false)  // one value per -p, so the captures that follow stay positional
+      ->check(CLI::Range(1, 65535));
   auto* json = app.add_flag("--json", opt.json, "one JSON document (schema rdpcap/1)");
   app.add_flag("--ndjson", opt.ndjson, "one JSON line per connection")->excludes(json);
   app.add_flag("--failures-only", opt.failures_only, "text report: leave out connections without findings");
@@ -84,6 +87,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bool list_codes = false;
   app.add_flag("--list-codes", list_codes, "print the table of finding codes (Markdown) and exit");
+  // ---- ticket outputs (ticket_outputs.hpp) ----
+  cli::TicketOptions ticket;
+  cli::add_ticket_options(app, ticket);
+  // ---- end ticket outputs ----
   std::optional<int64_t> reference;
   try {
     app.parse(argc, argv);
@@ -97,6 +104,12 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  // ---- ticket outputs: usage check ----
+  if (const auto problem = cli::check_ticket_options(ticket, opt.files)) {
+    std::fprintf(stderr, "rdpcap-analyze: %s\n", problem->c_str());
+    return 2;
+  }
+  // ---- end ticket outputs ----
 
   session::AnalyzerOptions analyzer_options;
   for (uint16_t p : opt.ports) analyzer_options.rdp_ports.insert(p);
@@ -113,7 +126,11 @@ int main(int argc, char** argv) {
       input_error = true;
       continue;
     }
-    const session::AnalysisResult result = analyzer.finish();
+    session::AnalysisResult result = analyzer.finish();
+    // ---- ticket outputs: redaction applies to every output ----
+    const session::AnalysisResult original = ticket.redact ? result : session::AnalysisResult{};
+    cli::redact_if_asked(ticket, result);
+    // ---- end ticket outputs ----
     if (!read.complete) {
       std::fprintf(stderr, "rdpcap-analyze: %s: %s (results cover the frames before it)\n", file.c_str(),
                    read.error.c_str());
@@ -130,9 +147,14 @@ int main(int argc, char** argv) {
       report::TextOptions text;
       text.colour = use_colour(opt.colour);
       text.show_established = !opt.failures_only;
+      text.ladder = ticket.ladder;
       if (&file != &opt.files.front()) std::fputs("\n", stdout);
       std::fputs(report::render_text(result, file, text).c_str(), stdout);
     }
+    // ---- ticket outputs: report and evidence files ----
+    if (!cli::write_ticket_outputs(ticket, result, ticket.redact ? original : result, file, opt.files.size() > 1))
+      input_error = true;
+    // ---- end ticket outputs ----
   }
   if (opt.json) {
     if (json_docs.size() == 1) {

@@ -71,6 +71,16 @@ struct NegotiationFacts {
   FrameRef parse_error_at;
 };
 
+// A SOCKS5 proxy handshake in front of RDP (RFC 1928).
+struct ProxyFacts {
+  bool socks5 = false;
+  std::string target;           // requested "host:port"
+  FrameRef request_at;
+  bool replied = false;
+  uint8_t reply_code = 0;       // 0 = succeeded
+  FrameRef reply_at;
+};
+
 struct AlertFact {
   FrameRef at;
   Direction from = Direction::client_to_server;
@@ -119,6 +129,7 @@ struct ConnectionSummary {
   bool rdp_by_content = false;// found by its X.224 Connection Request
   bool ended_by_capture = false;  // no FIN/RST before the capture ended
   TcpFacts tcp;
+  ProxyFacts proxy;
   NegotiationFacts negotiation;
   TlsFacts tls;
   std::vector<TimelineEvent> timeline;  // bounded

@@ -249,6 +249,12 @@ Json connection_json(const session::ConnectionResult& r) {
               {"verdict", text(r.verdict.text)},
               {"ended_by_capture", c.ended_by_capture},
               {"tcp", tcp_json(c.tcp)},
+              {"proxy", c.proxy.socks5 ? Json{{"kind", "socks5"},
+                                              {"target", text(c.proxy.target)},
+                                              {"request", frame_json(c.proxy.request_at)},
+                                              {"reply", frame_json(c.proxy.reply_at)},
+                                              {"reply_code", c.proxy.replied ? Json(c.proxy.reply_code) : Json(nullptr)}}
+                                       : Json(nullptr)},
               {"negotiation", negotiation_json(c.negotiation)},
               {"tls", tls_json(c.tls)},
               {"timeline", timeline},

@@ -8,6 +8,8 @@
 #include <map>
 
 #include "proto/rdp_negotiation.hpp"
+#include "report/ladder.hpp"
+#include "report/report_facts.hpp"
 #include "rules/rule_context.hpp"
 #include "session/labels.hpp"
 #include "util/escape.hpp"
@@ -70,20 +72,10 @@ std::string safe(const std::string& s) { return util::escape_text(s); }
 
 std::string frame_note(uint64_t frame) { return frame ? fmt::format(" (frame {})", frame) : std::string(); }
 
-const char* outcome_label(rules::Outcome o) {
-  switch (o) {
-    case rules::Outcome::established: return "OK";
-    case rules::Outcome::failed_tcp: return "FAILED (TCP)";
-    case rules::Outcome::failed_negotiation: return "FAILED (negotiation)";
-    case rules::Outcome::failed_tls: return "FAILED (TLS)";
-    case rules::Outcome::failed_after_tls: return "FAILED (after TLS)";
-    case rules::Outcome::incomplete: return "INCOMPLETE";
-  }
-  return "?";
-}
-
 std::string setup_lines(const model::ConnectionSummary& c) {
   std::string out;
+  if (c.proxy.socks5)
+    out += wrap("     proxy: ", "SOCKS5 CONNECT " + safe(c.proxy.target), 12);
   const auto& n = c.negotiation;
   if (n.request) {
     std::string line = n.request->has_neg_req ? "requested " + proto::protocols_text(n.request->requested_protocols)
@@ -154,12 +146,7 @@ std::string render_text(const session::AnalysisResult& result, const std::string
   const auto& s = result.stats;
   std::string out;
   out += style.bold(fmt::format("rdpcap-analyze {} — {}", RDPCAP_VERSION, safe(capture_name))) + "\n";
-  std::map<std::string, std::vector<const session::ConnectionResult*>> by_server;
-  std::map<rules::Outcome, int> outcomes;
-  for (const auto& r : result.connections) {
-    by_server[rules::server_key(r.summary)].push_back(&r);
-    ++outcomes[r.verdict.outcome];
-  }
+  const ServerGroups by_server = group_by_server(result);
   out += wrap("  ", fmt::format("{} frames, {} RDP connection{} to {} server{}{}", s.frames, result.connections.size(),
                                 result.connections.size() == 1 ? "" : "s", by_server.size(),
                                 by_server.size() == 1 ? "" : "s",
@@ -168,9 +155,7 @@ std::string render_text(const session::AnalysisResult& result, const std::string
                                          : std::string()),
               2);
   if (!result.connections.empty()) {
-    std::string counts;
-    for (const auto& [o, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, outcome_label(o));
-    out += wrap("  outcomes: ", counts, 4);
+    out += wrap("  outcomes: ", outcome_counts(result), 4);
   }
   if (s.unsupported_link_frames || s.undecodable_frames || s.flows_dropped_at_cap)
     out += wrap("  note: ", fmt::format("{} frames with an unsupported link type, {} undecodable, {} flows over the "
@@ -181,14 +166,7 @@ std::string render_text(const session::AnalysisResult& result, const std::string
 
   for (const auto& [server, conns] : by_server) {
     out += "\n" + style.bold("Server " + server) + "\n";
-    std::map<std::string, int> accepted;
-    for (const auto* r : conns) {
-      const auto& t = r->summary.tls;
-      if (t.handshake_complete())
-        ++accepted[session::labels::version_text(t.server_hello->negotiated_version()) + " " +
-                   session::labels::suite_text(t.server_hello->cipher_suite)];
-    }
-    for (const auto& [what, n] : accepted)
+    for (const auto& [what, n] : completed_tls(conns))
       out += wrap("  completed TLS: ", fmt::format("{} ({} connection{})", what, n, n == 1 ? "" : "s"), 4);
     for (const auto* r : conns) {
       const auto& c = r->summary;
@@ -204,6 +182,7 @@ std::string render_text(const session::AnalysisResult& result, const std::string
                   safe(r->verdict.text), 8);
       out += setup_lines(c);
       for (const auto& f : r->findings) out += finding_lines(f, style);
+      if (options.ladder && has_problem(*r)) out += "\n" + render_ladder_text(build_ladder(*r), "     ");
     }
   }
   return out;

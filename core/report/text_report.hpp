@@ -11,6 +11,7 @@ namespace rdpcap::report {
 struct TextOptions {
   bool colour = false;
   bool show_established = true;  // list healthy connections too
+  bool ladder = false;            // ladder diagram after each connection with a problem
 };
 
 std::string render_text(const session::AnalysisResult& result, const std::string& capture_name,

@@ -17,6 +17,7 @@ constexpr CodeInfo kCatalog[] = {
     {"tcp.closed_before_tls", S::error, G::sequence, "Closed after the X.224 confirm, before TLS started"},
     {"tcp.mid_stream", S::info, G::sequence, "The capture started after the connection was opened"},
     {"tcp.gap", S::warning, G::sequence, "Segments missing from the capture; decoding stopped at the gap"},
+    {"proxy.socks_refused", S::error, G::response_code, "A SOCKS5 proxy in front of RDP refused the connection"},
     // The capture itself.
     {"capture.ended_during_setup", S::warning, G::sequence, "The capture ends while the setup was still waiting"},
     {"capture.ended_mid_record", S::warning, G::malformed, "The capture ends in the middle of a TLS record"},

@@ -2,6 +2,7 @@
 // RDP negotiation finished.
 #include <fmt/format.h>
 
+#include "proto/socks.hpp"
 #include "rules/rule_context.hpp"
 #include "session/labels.hpp"
 
@@ -215,6 +216,18 @@ void tcp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                       .remediation("rdpcap bounds what it keeps per connection; findings after this point may be "
                                    "incomplete.")
                       .build());
+  }
+  if (c.proxy.socks5 && c.proxy.replied && c.proxy.reply_code != 0) {
+    out.push_back(FindingBuilder("proxy.socks_refused", Severity::error,
+                                 fmt::format("The SOCKS5 proxy refused to connect to {}: {}", c.proxy.target,
+                                             proto::socks::reply_text(c.proxy.reply_code)))
+                      .at(c.proxy.reply_at)
+                      .evidence("CONNECT", c.proxy.target, c.proxy.request_at)
+                      .evidence("reply", proto::socks::reply_text(c.proxy.reply_code), c.proxy.reply_at)
+                      .remediation("The proxy could not or would not reach the RDP server: check the proxy's rules "
+                                   "and its route to the target address and port.")
+                      .build());
+    return;
   }
   setup_cut_short(ctx, out);
 }

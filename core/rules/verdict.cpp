@@ -23,7 +23,7 @@ namespace {
 
 // Causes in the order they explain a failure best: the first present wins.
 constexpr const char* kCausePriority[] = {
-    "capture.one_sided",    "tcp.refused",          "tcp.icmp_unreachable",     "tcp.syn_unanswered",
+    "capture.one_sided",    "tcp.refused",          "tcp.icmp_unreachable",     "tcp.syn_unanswered",   "proxy.socks_refused",
     "x224.neg_failure.",    "x224.not_rdp",             "x224.malformed",
     "x224.no_confirm",      "x224.downgrade_refused", "rdp.server_closed_early",      "x224.selected_not_requested", "tcp.closed_before_request",
     "tcp.closed_before_tls", "tls.version_mismatch",     "tls.no_shared_cipher",
@@ -48,6 +48,7 @@ Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
   using model::Stage;
   const std::string code = cause ? cause->code : "";
   if (code == "capture.one_sided") return Outcome::incomplete;
+  if (code == "proxy.socks_refused") return Outcome::failed_tcp;
   if (code.rfind("tcp.refused", 0) == 0 || code == "tcp.icmp_unreachable" || code == "tcp.syn_unanswered" ||
       code == "tcp.closed_before_request")
     return Outcome::failed_tcp;

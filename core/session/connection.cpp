@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "proto/rdp_negotiation.hpp"
+#include "proto/socks.hpp"
 #include "session/labels.hpp"
 #include "tls/tls_parser.hpp"
 #include "x509/certificate_facts.hpp"
@@ -23,7 +24,7 @@ bool starts_like_tpkt(util::Bytes b) { return b.size() >= 2 && b[0] == 0x03 && b
 // One direction: reassembled bytes in, X.224 or TLS parsing, facts out.
 class Connection::DirectionHandler final : public net::StreamSink, public tls::TlsObserver {
  public:
-  enum class Mode { unknown, x224, tls, opaque };
+  enum class Mode { unknown, socks, x224, tls, opaque };
 
   DirectionHandler(Connection& conn, Direction dir, const Limits& limits)
       : reassembler(limits.reassembly_bytes), conn_(conn), dir_(dir), tls_(limits.handshake_message_bytes) {}
@@ -38,6 +39,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
       mode_ = Mode::x224;
     }
     switch (mode_) {
+      case Mode::socks: feed_socks(data, at); break;
       case Mode::x224: feed_x224(data, at); break;
       case Mode::tls: tls_.feed(data, at, *this); break;
       default: break;
@@ -197,7 +199,14 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
     const bool peer_is_tls = conn_.side(other()).mode_ == Mode::tls;
     if (starts_like_tpkt(data)) {
       mode_ = Mode::x224;
-    } else if (tls::looks_like_tls(data) || ((mid_stream || peer_is_tls) && tls::parse_record_header(data).is_ok())) {
+    } else if (is_client() && !socks_done_ && proto::socks::looks_like_greeting(data)) {
+      mode_ = Mode::socks;
+      conn_.summary_.proxy.socks5 = true;
+      conn_.side(other()).mode_ = Mode::socks;  // the server answers in SOCKS too
+      socks_next_ = proto::socks::Message::greeting;
+      conn_.side(other()).socks_next_ = proto::socks::Message::method;
+    } else if (tls::looks_like_tls(data) || ((mid_stream || peer_is_tls) && tls::parse_record_header(data).is_ok()) ||
+               (peer_is_tls && !is_client() && (data[0] & 0x80))) {  // SSLv2 SERVER-HELLO (RFC 6101 E)
       mode_ = Mode::tls;
       if (is_client()) conn_.summary_.tls.direct = true;
     } else if (peer_is_tls) {
@@ -217,6 +226,74 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
         neg.parse_error_at = at;
       }
       conn_.event(at, dir_, "Not RDP: unrecognised first bytes", true);
+    }
+  }
+
+  // RFC 1928: greeting/method, optional RFC 1929 authentication, then
+  // request/reply; after that the tunnel carries RDP from its first byte.
+  void feed_socks(util::Bytes data, const FrameRef& at) {
+    using proto::socks::Message;
+    if (buffer_.size() + data.size() > kMaxX224Buffer) {
+      conn_.limit_hit("SOCKS handshake buffer");
+      mode_ = Mode::opaque;
+      buffer_.clear();
+      return;
+    }
+    buffer_.insert(buffer_.end(), data.begin(), data.end());
+    size_t used = 0;
+    while (mode_ == Mode::socks && used < buffer_.size()) {
+      util::Bytes rest(buffer_.data() + used, buffer_.size() - used);
+      auto msg = proto::socks::parse(socks_next_, rest);
+      if (msg.is_need_more()) break;
+      if (msg.is_invalid()) {
+        conn_.event(at, dir_, "Malformed SOCKS message: " + msg.reason(), true);
+        mode_ = Mode::opaque;
+        buffer_.clear();
+        return;
+      }
+      used += msg.consumed();
+      on_socks(msg.value(), at);
+    }
+    std::vector<uint8_t> tail(buffer_.begin() + static_cast<std::ptrdiff_t>(used), buffer_.end());
+    buffer_.clear();
+    if (mode_ == Mode::unknown && !tail.empty()) on_stream_data(tail, at);  // RDP right behind the reply
+    else if (mode_ == Mode::socks) buffer_ = std::move(tail);
+  }
+
+  void on_socks(const proto::socks::Parsed& msg, const FrameRef& at) {
+    using proto::socks::Message;
+    auto& proxy = conn_.summary_.proxy;
+    switch (msg.kind) {
+      case Message::greeting: socks_next_ = Message::request; conn_.event(at, dir_, "SOCKS5 greeting"); break;
+      case Message::method:
+        socks_next_ = Message::reply;
+        if (msg.code == 2) {  // username/password: both sides authenticate first
+          socks_next_ = Message::auth_status;
+          conn_.side(other()).socks_next_ = Message::auth_request;
+        }
+        conn_.event(at, dir_, fmt::format("SOCKS5 method 0x{:02x}", msg.code), msg.code == 0xFF);
+        break;
+      case Message::auth_request: socks_next_ = Message::request; conn_.event(at, dir_, "SOCKS5 authentication"); break;
+      case Message::auth_status:
+        socks_next_ = Message::reply;
+        conn_.event(at, dir_, msg.code == 0 ? "SOCKS5 authentication accepted" : "SOCKS5 authentication refused",
+                    msg.code != 0);
+        break;
+      case Message::request:
+        proxy.target = msg.address;
+        proxy.request_at = at;
+        socks_done_ = true;
+        mode_ = Mode::unknown;
+        conn_.event(at, dir_, "SOCKS5 CONNECT " + msg.address);
+        break;
+      case Message::reply:
+        proxy.replied = true;
+        proxy.reply_code = msg.code;
+        proxy.reply_at = at;
+        socks_done_ = true;
+        mode_ = msg.code == 0 ? Mode::unknown : Mode::opaque;
+        conn_.event(at, dir_, fmt::format("SOCKS5 reply: {}", proto::socks::reply_text(msg.code)), msg.code != 0);
+        break;
     }
   }
 
@@ -316,6 +393,8 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   Direction dir_;
   tls::TlsStream tls_;
   Mode mode_ = Mode::unknown;
+  bool socks_done_ = false;
+  proto::socks::Message socks_next_ = proto::socks::Message::greeting;
   bool sent_pdu_ = false;
   std::vector<uint8_t> buffer_;
 };

@@ -39,6 +39,8 @@ check "file cut mid-packet: exit 2" test "$(rc_of "$cli" "$tmp/cut.pcap")" = 2
 check "file cut mid-packet: error names the damage" grep -q 'damaged' "$tmp/err"
 check "file cut mid-packet: report still printed" grep -q 'No cipher suite in common' "$tmp/out"
 
+check "-p takes one port each, the captures stay positional" bash -c "'$cli' --json -p 443 -p 8443 '$samples/20-rdp-on-port-3390.pcap' '$samples/01-healthy-hybrid-tls12.pcap' | grep -q '\"captures\"'"
+check "-p rejects a port out of range" test "$(rc_of "$cli" -p 70000 "$samples/01-healthy-hybrid-tls12.pcap")" = 2
 check "failing sample: exit 1" test "$(rc_of "$cli" "$samples/09-tls-no-shared-cipher-alert.pcap")" = 1
 check "healthy sample: exit 0" test "$(rc_of "$cli" "$samples/01-healthy-hybrid-tls12.pcap")" = 0
 check "--fail-on info counts info findings" test "$(rc_of "$cli" --fail-on info "$samples/02-healthy-hybridex-tls13.pcap")" = 1

@@ -282,4 +282,24 @@ TEST_CASE("SSLv2 ClientHello is recognised", "[shared]") {
   REQUIRE(r.connections[0].summary.tls.client_hello);
   CHECK(r.connections[0].summary.tls.client_hello->sslv2_format);
   CHECK(has_finding(r.connections[0], "tls.sslv2_hello"));
+  // The SSLv2 SERVER-HELLO carries the certificate: CN=plesk, self-signed, expired 2012-11-05.
+  REQUIRE_FALSE(r.connections[0].summary.tls.certificates.empty());
+  CHECK(r.connections[0].summary.tls.certificates[0].subject_cn == "plesk");
+  CHECK(has_finding(r.connections[0], "cert.self_signed"));
+  CHECK(has_finding(r.connections[0], "cert.expired"));
+  CHECK(has_finding(r.connections[0], "tls.weak_version"));
+}
+
+TEST_CASE("Arkime socks5-rdp: RDP behind a SOCKS5 proxy, Standard RDP Security", "[shared]") {
+  if (!available("arkime-socks5-rdp.pcap")) return;
+  auto r = analyze_file(shared("arkime-socks5-rdp.pcap"), {42356});
+  REQUIRE(r.connections.size() == 1);
+  const auto& c = r.connections[0];
+  CHECK(c.summary.proxy.socks5);
+  CHECK(c.summary.proxy.reply_code == 0);
+  REQUIRE(c.summary.negotiation.request);
+  CHECK(c.summary.negotiation.request->cookie == "XXX");
+  CHECK(c.summary.negotiation.request->requested_protocols == 0);
+  CHECK(c.summary.negotiation.confirm->selected_protocol == proto::protocol::rdp);
+  CHECK(has_finding(c, "x224.standard_security"));
 }
