@@ -1,0 +1,117 @@
+#include "redaction.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace rdpcap::cli {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equal_at(const uint8_t* data, size_t size, size_t pos, const std::string& what) {
+  if (pos + what.size() > size) return false;
+  for (size_t i = 0; i < what.size(); ++i)
+    if (lower(static_cast<char>(data[pos + i])) != lower(what[i])) return false;
+  return true;
+}
+
+void add(Secrets& out, std::set<std::string>& seen, const std::string& value, std::string prefix,
+         std::string suffix) {
+  if (value.empty()) return;
+  std::string key;
+  for (char c : value) key += lower(c);
+  if (!seen.insert(key + '\0' + prefix).second) return;
+  if (value.size() >= kMinFreeLength) prefix.clear(), suffix.clear();
+  out.items.push_back({value, std::move(prefix), std::move(suffix)});
+}
+
+}  // namespace
+
+size_t Secrets::longest() const {
+  size_t n = 0;
+  for (const auto& s : items) n = std::max(n, s.prefix.size() + s.value.size() + s.suffix.size());
+  return n;
+}
+
+Secrets collect_secrets(const session::AnalysisResult& result) {
+  Secrets out;
+  std::set<std::string> seen;
+  for (const auto& r : result.connections) {
+    const auto& n = r.summary.negotiation;
+    if (n.request) add(out, seen, n.request->cookie, "mstshash=", "\r\n");
+    const auto& t = r.summary.tls;
+    if (t.client_hello) {
+      const std::string& sni = t.client_hello->sni;
+      // RFC 6066 3: ServerName { NameType host_name(0); opaque HostName<1..2^16-1> }
+      std::string prefix{'\0', static_cast<char>((sni.size() >> 8) & 0xff), static_cast<char>(sni.size() & 0xff)};
+      add(out, seen, sni, prefix, "");
+    }
+  }
+  // Longest first, so that a secret containing another is masked whole.
+  std::stable_sort(out.items.begin(), out.items.end(),
+                   [](const Secret& a, const Secret& b) { return a.value.size() > b.value.size(); });
+  return out;
+}
+
+std::string redact_text(const std::string& text, const Secrets& secrets) {
+  std::string out = text;
+  for (const auto& s : secrets.items)  // the whole string is a secret, whatever its length
+    if (s.value.size() == out.size() &&
+        equal_at(reinterpret_cast<const uint8_t*>(out.data()), out.size(), 0, s.value))
+      return kRedacted;
+  for (const auto& s : secrets.items) {
+    if (s.value.size() < kMinFreeLength) continue;
+    std::string result;
+    size_t i = 0;
+    while (i < out.size()) {
+      if (equal_at(reinterpret_cast<const uint8_t*>(out.data()), out.size(), i, s.value)) {
+        result += kRedacted;
+        i += s.value.size();
+      } else {
+        result += out[i++];
+      }
+    }
+    out = std::move(result);
+  }
+  return out;
+}
+
+size_t redact_bytes(uint8_t* data, size_t size, const Secrets& secrets) {
+  size_t count = 0;
+  for (const auto& s : secrets.items) {
+    const size_t total = s.prefix.size() + s.value.size() + s.suffix.size();
+    for (size_t pos = 0; pos + total <= size; ++pos) {
+      if (!equal_at(data, size, pos, s.prefix) || !equal_at(data, size, pos + s.prefix.size(), s.value) ||
+          !equal_at(data, size, pos + s.prefix.size() + s.value.size(), s.suffix))
+        continue;
+      std::fill_n(data + pos + s.prefix.size(), s.value.size(), static_cast<uint8_t>('x'));
+      ++count;
+      pos += total - 1;
+    }
+  }
+  return count;
+}
+
+void redact_result(session::AnalysisResult& result, const Secrets& secrets) {
+  const auto r = [&](std::string& s) { s = redact_text(s, secrets); };
+  for (auto& c : result.connections) {
+    auto& sum = c.summary;
+    if (sum.negotiation.request && !sum.negotiation.request->cookie.empty())
+      sum.negotiation.request->cookie = kRedacted;
+    if (sum.tls.client_hello && !sum.tls.client_hello->sni.empty()) sum.tls.client_hello->sni = kRedacted;
+    r(sum.negotiation.parse_error);
+    for (auto& cert : sum.tls.certificates) {
+      r(cert.subject), r(cert.subject_cn), r(cert.issuer);
+      for (auto& d : cert.san_dns) r(d);
+    }
+    for (auto& e : sum.timeline) r(e.what);
+    r(c.verdict.text);
+    for (auto& f : c.findings) {
+      r(f.title), r(f.remediation), r(f.client_error), r(f.server_event);
+      for (auto& e : f.evidence) r(e.key), r(e.value);
+    }
+  }
+}
+
+}  // namespace rdpcap::cli
