@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/frame_ref.hpp"
+#include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "tls/tls_messages.hpp"
 #include "x509/certificate_facts.hpp"
@@ -64,6 +65,8 @@ struct NegotiationFacts {
   FrameRef confirm_at;
   FrameRef client_data_at;       // first X.224 Data from the client (MCS Connect Initial)
   FrameRef server_data_at;       // first X.224 Data from the server (MCS Connect Response)
+  std::optional<proto::ClientGcc> client_gcc;  // Standard RDP Security: decoded Connect Initial
+  std::optional<proto::ServerGcc> server_gcc;  // ... and Connect Response
   FrameRef disconnect_at;        // X.224 DR or MCS Disconnect Provider Ultimatum
   Direction disconnect_from = Direction::server_to_client;
   bool not_rdp = false;          // first bytes were neither TPKT/X.224 nor TLS

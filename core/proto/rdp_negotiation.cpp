@@ -180,6 +180,7 @@ ParseResult<TpktPdu> parse_tpkt_pdu(Bytes data) {
     return ParseResult<TpktPdu>::invalid(
         fmt::format("X.224 length indicator {} does not fit TPKT length {}", li, total), 4);
   out.tpdu_code = code & 0xF0;
+  out.x224_header_length = static_cast<uint8_t>(li + 1);
   ByteReader header;
   pdu = ByteReader(data.subspan(6, total - 6));
   switch (out.tpdu_code) {

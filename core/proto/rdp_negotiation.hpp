@@ -62,6 +62,7 @@ constexpr uint8_t connection_request = 0xE0, connection_confirm = 0xD0, disconne
 struct TpktPdu {
   uint16_t tpkt_length = 0;
   uint8_t tpdu_code = 0;  // masked with 0xF0
+  uint8_t x224_header_length = 0;  // LI + 1: user data starts at 4 + this
   std::optional<ConnectionRequest> request;
   std::optional<ConnectionConfirm> confirm;
   bool mcs_disconnect_ultimatum = false;  // X.224 Data with MCS DPUm (T.125)

@@ -119,6 +119,39 @@ Json negotiation_json(const model::NegotiationFacts& n) {
   } else {
     j["confirm"] = nullptr;
   }
+  if (n.client_gcc || n.server_gcc) {
+    Json mcs;
+    if (n.client_gcc) {
+      const auto& g = *n.client_gcc;
+      mcs["client"] = {{"at", frame_json(n.client_data_at)},
+                       {"version", g.version ? Json(fmt::format("0x{:08x}", *g.version)) : Json(nullptr)},
+                       {"build", g.client_build ? Json(*g.client_build) : Json(nullptr)},
+                       {"name", text(g.client_name)},
+                       {"encryption_methods", g.encryption_methods
+                                                  ? Json(proto::encryption_methods_text(*g.encryption_methods))
+                                                  : Json(nullptr)}};
+    } else {
+      mcs["client"] = nullptr;
+    }
+    if (n.server_gcc) {
+      const auto& g = *n.server_gcc;
+      mcs["server"] = {{"at", frame_json(n.server_data_at)},
+                       {"version", g.version ? Json(fmt::format("0x{:08x}", *g.version)) : Json(nullptr)},
+                       {"encryption_method", g.encryption_method
+                                                 ? Json(proto::encryption_methods_text(*g.encryption_method))
+                                                 : Json(nullptr)},
+                       {"encryption_level", g.encryption_level ? Json(proto::encryption_level_name(*g.encryption_level))
+                                                               : Json(nullptr)},
+                       {"certificate", g.cert_kind == 1   ? Json("proprietary")
+                                       : g.cert_kind == 2 ? Json("x509")
+                                                          : Json(nullptr)}};
+    } else {
+      mcs["server"] = nullptr;
+    }
+    j["mcs"] = mcs;
+  } else {
+    j["mcs"] = nullptr;
+  }
   j["disconnect"] = frame_json(n.disconnect_at);
   j["error"] = n.parse_error.empty() ? Json(nullptr) : Json(text(n.parse_error));
   return j;

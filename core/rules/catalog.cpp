@@ -74,6 +74,7 @@ constexpr CodeInfo kCatalog[] = {
     {"credssp.server_closed", S::error, G::sequence, "TLS done, then the server closed after a short CredSSP exchange: NLA failed"},
     {"credssp.client_closed", S::warning, G::sequence, "TLS done, then the client left during the CredSSP exchange"},
     {"rdp.server_closed_after_tls", S::error, G::sequence, "TLS done (no NLA), then the server closed after a short exchange"},
+    {"rdp.weak_encryption", S::warning, G::security, "Standard RDP Security with 40/56-bit RC4 or no encryption"},
     {"rdp.server_closed_early", S::error, G::sequence, "The server closed during the Standard RDP Security setup"},
 };
 

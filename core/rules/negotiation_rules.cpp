@@ -125,17 +125,52 @@ void negotiation_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   }
   const bool standard = n.confirm->kind == Kind::legacy || n.confirm->selected_protocol == protocol::rdp;
   if (standard) {
-    out.push_back(FindingBuilder("x224.standard_security", Severity::warning,
-                                 "Standard RDP Security: no TLS, no server authentication, RC4 encryption")
-                      .at(n.confirm_at)
-                      .evidence("client requested",
-                                client_negotiated ? proto::protocols_text(requested) : "no RDP_NEG_REQ (legacy client)",
-                                n.request_at)
-                      .evidence("server selected", "RDP (Standard RDP Security)", n.confirm_at)
-                      .remediation("Standard RDP Security can be intercepted (no server authentication). Set the "
-                                   "server's security layer to SSL/TLS and require Network Level Authentication; on "
-                                   "the client, do not allow the RDP security layer.")
+    FindingBuilder b("x224.standard_security", Severity::warning,
+                     "Standard RDP Security: no TLS, no server authentication, RC4 encryption");
+    b.at(n.confirm_at)
+        .evidence("client requested",
+                  client_negotiated ? proto::protocols_text(requested) : "no RDP_NEG_REQ (legacy client)", n.request_at)
+        .evidence("server selected", "RDP (Standard RDP Security)", n.confirm_at);
+    if (n.client_gcc && n.client_gcc->encryption_methods)
+      b.evidence("client encryption methods", proto::encryption_methods_text(*n.client_gcc->encryption_methods),
+                 n.client_data_at);
+    if (n.server_gcc && n.server_gcc->encryption_method)
+      b.evidence("server encryption",
+                 fmt::format("{}, level {}{}", proto::encryption_methods_text(*n.server_gcc->encryption_method),
+                             proto::encryption_level_name(n.server_gcc->encryption_level.value_or(0)),
+                             n.server_gcc->cert_kind == 1   ? ", proprietary server certificate"
+                             : n.server_gcc->cert_kind == 2 ? ", X.509 server certificate"
+                                                            : ""),
+                 n.server_data_at);
+    out.push_back(b.remediation("Standard RDP Security can be intercepted (no server authentication). Set the "
+                                "server's security layer to SSL/TLS and require Network Level Authentication; on "
+                                "the client, do not allow the RDP security layer.")
                       .build());
+    if (n.server_gcc && n.server_gcc->encryption_method) {
+      const uint32_t method = *n.server_gcc->encryption_method;
+      const uint32_t level = n.server_gcc->encryption_level.value_or(0);
+      if (method == proto::encryption::none || level == 0 || method == proto::encryption::bits40 ||
+          method == proto::encryption::bits56) {
+        out.push_back(FindingBuilder("rdp.weak_encryption", Severity::warning,
+                                     method == proto::encryption::none || level == 0
+                                         ? "Standard RDP Security without encryption"
+                                         : fmt::format("Standard RDP Security with {} RC4 encryption",
+                                                       proto::encryption_methods_text(method)))
+                          .at(n.server_data_at)
+                          .evidence("server encryption",
+                                    fmt::format("{}, level {}", proto::encryption_methods_text(method),
+                                                proto::encryption_level_name(level)),
+                                    n.server_data_at)
+                          .evidence("client offered",
+                                    n.client_gcc && n.client_gcc->encryption_methods
+                                        ? proto::encryption_methods_text(*n.client_gcc->encryption_methods)
+                                        : std::string("not decoded"),
+                                    n.client_data_at)
+                          .remediation("40- and 56-bit RC4 can be broken quickly. Set the server's encryption "
+                                       "level to High or FIPS at least, and move to TLS with NLA.")
+                          .build());
+      }
+    }
     const Closure end = first_closure(c);
     if (client_negotiated && requested != protocol::rdp && !n.client_data_at.seen() && end.seen &&
         end.by == model::Direction::client_to_server) {

@@ -336,7 +336,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
       }
       used += pdu.consumed();
       sent_pdu_ = true;
-      on_pdu(pdu.value(), at);
+      on_pdu(pdu.value(), rest.subspan(0, pdu.consumed()), at);
     }
     if (mode_ != Mode::x224)
       buffer_.clear();
@@ -344,7 +344,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
       buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(used));
   }
 
-  void on_pdu(const proto::TpktPdu& pdu, const FrameRef& at) {
+  void on_pdu(const proto::TpktPdu& pdu, util::Bytes raw, const FrameRef& at) {
     auto& neg = conn_.summary_.negotiation;
     if (pdu.request && is_client()) {
       if (!neg.request) {
@@ -377,8 +377,23 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
                   true);
     } else if (pdu.tpdu_code == proto::tpdu::data) {
       FrameRef& first_data = is_client() ? neg.client_data_at : neg.server_data_at;
-      if (!first_data.seen()) first_data = at;
-      conn_.event(at, dir_, is_client() ? "X.224 Data (MCS Connect Initial)" : "X.224 Data (MCS Connect Response)");
+      const bool first = !first_data.seen();
+      if (first) first_data = at;
+      const util::Bytes mcs = raw.subspan(std::min(raw.size(), size_t{4} + pdu.x224_header_length));
+      if (first && is_client()) {
+        if (auto gcc = proto::parse_connect_initial(mcs); gcc.is_ok()) neg.client_gcc = gcc.value();
+      } else if (first) {
+        if (auto gcc = proto::parse_connect_response(mcs); gcc.is_ok()) neg.server_gcc = gcc.value();
+      }
+      std::string label = is_client() ? "X.224 Data (MCS)" : "X.224 Data (MCS)";
+      if (first && is_client() && neg.client_gcc)
+        label = fmt::format("MCS Connect Initial (encryption {})",
+                            proto::encryption_methods_text(neg.client_gcc->encryption_methods.value_or(0)));
+      else if (first && !is_client() && neg.server_gcc)
+        label = fmt::format("MCS Connect Response (encryption {}, level {})",
+                            proto::encryption_methods_text(neg.server_gcc->encryption_method.value_or(0)),
+                            proto::encryption_level_name(neg.server_gcc->encryption_level.value_or(0)));
+      conn_.event(at, dir_, label);
       if (conn_.summary_.stage == Stage::standard_security) {
         // Standard RDP Security: what follows is RDP's own encryption; stop here.
         mode_ = Mode::opaque;
