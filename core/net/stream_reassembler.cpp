@@ -215,6 +215,16 @@ void StreamReassembler::on_segment(uint32_t seq, util::Bytes payload, const mode
       ++it;
     }
     retransmitted_ += (e - s) - new_bytes;
+    if (acked_unseen_ > next_) {
+      // The peer had already acknowledged the hole in front of this data:
+      // it will not be filled.
+      const uint64_t target = acked_unseen_;
+      acked_unseen_ = 0;
+      while (buffering_ && target > next_ && !pending_.empty()) {
+        skip_to(std::min(target, pending_.begin()->first), at, sink);
+        deliver_ready(sink);
+      }
+    }
     return;
   }
 }
@@ -229,9 +239,11 @@ void StreamReassembler::on_peer_ack(uint32_t ack, const model::FrameRef& at, Str
   // Bounded: each pass reaches the ack or consumes at least one pending entry.
   while (buffering_ && target > next_) {
     if (pending_.empty()) {
-      // The peer's ACK of our FIN covers one sequence number that carries no
-      // byte: one unseen sequence number at the end is not a gap.
-      if (target - next_ > 1) skip_to(target, at, sink);
+      // Nothing waits beyond the hole: the acknowledged bytes may still come
+      // (a capture point can see the ACK before the data it acknowledges).
+      // Remember it; flush() reports the gap if they never arrive. The ACK of
+      // our FIN covers one sequence number that carries no byte.
+      if (target > acked_unseen_) acked_unseen_ = target;
       return;
     }
     skip_to(std::min(target, pending_.begin()->first), at, sink);
@@ -244,6 +256,7 @@ void StreamReassembler::flush(const model::FrameRef& at, StreamSink& sink) {
     skip_to(pending_.begin()->first, at, sink);
     deliver_ready(sink);
   }
+  if (buffering_ && acked_unseen_ > next_ + 1) skip_to(acked_unseen_, at, sink);  // acknowledged, never captured
 }
 
 }  // namespace rdpcap::net

@@ -32,7 +32,9 @@ class StreamReassembler {
   void on_syn(uint32_t isn);
   // A data segment (payload may be empty: then only FIN/seq bookkeeping).
   void on_segment(uint32_t seq, util::Bytes payload, const model::FrameRef& at, StreamSink& sink);
-  // The peer acknowledged up to `ack`: a hole below it will never be filled.
+  // The peer acknowledged up to `ack`: a hole below it, with data already
+  // waiting beyond it, will never be filled. With nothing waiting, the bytes
+  // may still arrive (reordered capture); flush() reports them if not.
   void on_peer_ack(uint32_t ack, const model::FrameRef& at, StreamSink& sink);
   // End of the direction (FIN, RST, capture end): flush what can be
   // delivered; buffered data beyond a hole is reported as a gap first.
@@ -64,6 +66,7 @@ class StreamReassembler {
   bool buffering_ = true;
   uint32_t isn_ = 0;        // seq of relative offset 0
   uint64_t next_ = 0;       // next relative offset to deliver
+  uint64_t acked_unseen_ = 0;  // highest offset the peer acknowledged with nothing pending
   std::map<uint64_t, Pending> pending_;  // relative offset -> segment
   size_t buffered_ = 0;
   uint64_t gaps_ = 0;

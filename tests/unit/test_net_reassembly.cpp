@@ -269,17 +269,30 @@ TEST_CASE("reassembly: a hole the peer acknowledged is a gap", "[net]") {
     h.seg(3, "C", 1);
     h.seg(6, "F", 2);
     h.ack(10, 3);  // 1-2, 4-5 and 7-9 missing
-    CHECK(h.sink.events == Events{G(2, 3), D("C", 1), G(2, 3), D("F", 2), G(3, 3)});
+    CHECK(h.sink.events == Events{G(2, 3), D("C", 1), G(2, 3), D("F", 2)});
+    CHECK(h.r.gap_count() == 2);
+    h.flush(4);  // 7-9 never came: a gap at the end
+    CHECK(h.sink.events.back() == G(3, 4));
     CHECK(h.r.gap_count() == 3);
   }
-  SECTION("ack of data never captured, nothing pending") {
+  SECTION("ack of data never captured: a gap once later data proves it will not come") {
     Harness h;
     h.r.on_syn(0);
     h.seg(1, "AB", 1);
     h.ack(101, 2);
-    CHECK(h.sink.events == Events{D("AB", 1), G(98, 2)});
+    CHECK(h.sink.events == Events{D("AB", 1)});  // the bytes may still arrive
     h.seg(101, "Z", 3);
-    CHECK(h.sink.events.back() == D("Z", 3));
+    CHECK(h.sink.events == Events{D("AB", 1), G(98, 3), D("Z", 3)});
+  }
+  SECTION("an ack captured before the data it acknowledges is not a gap") {
+    Harness h;
+    h.r.on_syn(0);
+    h.seg(1, "AB", 1);
+    h.ack(5, 2);  // the capture point saw the peer's ACK first
+    h.seg(3, "CD", 3);
+    h.flush(4);
+    CHECK(h.sink.events == Events{D("AB", 1), D("CD", 3)});
+    CHECK(h.r.gap_count() == 0);
   }
   SECTION("ack of a FIN (one sequence number, no byte) is not a gap") {
     Harness h;
@@ -537,13 +550,15 @@ TEST_CASE("reassembly: real out-of-order RDP session equals tshark's Follow TCP 
 TEST_CASE("reassembly: real capture with segments missing reports the gaps", "[net]") {
   // ndpi-tls_missing_ch_frag.pcap: the client's second ClientHello segment
   // (481 bytes, seq 2260747306..2260747787) is not in the capture; frame 3
-  // acknowledges it. The server's last 1306 bytes are acked by frame 14 only.
+  // acknowledges it, and the gap is certain when the client's next segment
+  // (frame 9) lands beyond it. The server's last 1306 bytes are acked by
+  // frame 14 only: nothing follows them, so the gap is reported at the end.
   auto r = reassemble("ndpi-tls_missing_ch_frag.pcap");
   const DirResult& client = r.at("192.168.0.1:33063>10.10.10.1:443");
   const DirResult& server = r.at("10.10.10.1:443>192.168.0.1:33063");
-  CHECK(client.gaps == std::vector<std::pair<uint64_t, uint64_t>>{{481, 3}});
+  CHECK(client.gaps == std::vector<std::pair<uint64_t, uint64_t>>{{481, 9}});
   CHECK(client.bytes == 1024 + 80 + 1024 + 180 + 721);
-  CHECK(server.gaps == std::vector<std::pair<uint64_t, uint64_t>>{{1306, 14}});
+  CHECK(server.gaps == std::vector<std::pair<uint64_t, uint64_t>>{{1306, 15}});
   CHECK(server.bytes == 1388 * 3 + 1957);
 }
 
