@@ -145,21 +145,15 @@ void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                       .build());
   }
   const std::string hash = lower(leaf.signature_hash);
-  if ((hash == "sha1" || hash == "md5") && !leaf.self_signed) {
+  if (hash == "sha1" || hash == "md5") {
     out.push_back(FindingBuilder("cert.weak_signature", Severity::warning,
-                                 fmt::format("The server certificate is signed with {}", leaf.signature_algorithm))
+                                 fmt::format("The {}server certificate is signed with {}",
+                                             leaf.self_signed ? "self-signed " : "", leaf.signature_algorithm))
                       .at(at)
                       .evidence("certificate", name, at)
                       .evidence("signature", leaf.signature_algorithm)
-                      .remediation("Reissue the certificate with a SHA-256 signature.")
-                      .build());
-  } else if ((hash == "sha1" || hash == "md5") && leaf.self_signed) {
-    out.push_back(FindingBuilder("cert.weak_signature", Severity::warning,
-                                 fmt::format("The self-signed server certificate uses {}", leaf.signature_algorithm))
-                      .at(at)
-                      .evidence("certificate", name, at)
-                      .evidence("signature", leaf.signature_algorithm)
-                      .remediation("Regenerate the certificate with SHA-256.")
+                      .remediation(leaf.self_signed ? "Regenerate the certificate with SHA-256."
+                                                    : "Reissue the certificate with a SHA-256 signature.")
                       .build());
   }
   if (leaf.has_eku) {

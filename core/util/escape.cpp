@@ -86,37 +86,36 @@ std::string sanitize_utf8(std::string_view in) {
   return out;
 }
 
-std::string escape_html(std::string_view in) {
+namespace {
+
+// escape_text, then & < > as HTML entities (both), quotes as entities (HTML)
+// or a backslash before each Markdown punctuation character (Markdown).
+std::string escape_for_markup(std::string_view in, bool markdown) {
   std::string out;
   for (char c : escape_text(in)) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&': out += "&amp;"; continue;
+      case '<': out += "&lt;"; continue;
+      case '>': out += "&gt;"; continue;
+      default: break;
     }
+    if (!markdown) {
+      if (c == '"') out += "&quot;";
+      else if (c == '\'') out += "&#39;";
+      else out += c;
+      continue;
+    }
+    static constexpr std::string_view kMarkdownPunctuation = "\\`*_{}[]()#+-.!|~\"'";
+    if (kMarkdownPunctuation.find(c) != std::string_view::npos) out += '\\';
+    out += c;
   }
   return out;
 }
 
-std::string escape_markdown(std::string_view in) {
-  std::string out;
-  for (char c : escape_text(in)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']': case '(': case ')':
-      case '#': case '+': case '-': case '.': case '!': case '|': case '~': case '"': case '\'':
-        out += '\\';
-        out += c;
-        break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string escape_html(std::string_view in) { return escape_for_markup(in, false); }
+
+std::string escape_markdown(std::string_view in) { return escape_for_markup(in, true); }
 
 }  // namespace rdpcap::util
