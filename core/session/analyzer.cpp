@@ -1,13 +1,16 @@
 #include "session/analyzer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
+#include "net/fast_path.hpp"
 #include "net/packet.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "rules/diagnose.hpp"
 #include "session/connection.hpp"
 #include "session/flow_key.hpp"
+#include "session/flow_table.hpp"
 
 namespace rdpcap::session {
 
@@ -33,13 +36,27 @@ struct Analyzer::Impl {
 
   AnalyzerOptions options;
   CaptureStats stats;
-  std::unordered_map<FlowKey, Flow, FlowKeyHash> flows;
+  FlowTable<Flow> flows;
   std::vector<model::ConnectionSummary> finished;
   uint64_t next_id = 1;
   size_t live = 0;
   model::FrameRef last_frame;
 
   bool is_rdp_port(uint16_t port) const { return options.rdp_ports.count(port) != 0; }
+
+  // Fast path: true when on_tcp() would do nothing with this segment but count
+  // it (a flow not in the table, on no RDP port, that cannot start one).
+  std::array<uint64_t, 1024> rdp_port_bits{};
+  void index_rdp_ports() {
+    for (uint16_t p : options.rdp_ports) rdp_port_bits[p >> 6] |= uint64_t{1} << (p & 63);
+  }
+  bool ignorable(const net::PlainTcp& t) const {
+    const auto rdp = [this](uint16_t p) { return (rdp_port_bits[p >> 6] >> (p & 63)) & 1; };
+    if (rdp(t.sport) || rdp(t.dport) || flows.may_hold(t.sport, t.dport)) return false;
+    if (!t.payload.empty()) return !proto::looks_like_connection_request(t.payload);
+    const bool syn_only = (t.flags & net::tcp_flag::syn) && !(t.flags & net::tcp_flag::ack);
+    return !syn_only;  // a SYN may open a flow found by content later
+  }
 
   void finalize(Flow& flow) {
     finished.push_back(flow.conn->take_summary());
@@ -180,6 +197,7 @@ struct Analyzer::Impl {
 
 Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  impl_->index_rdp_ports();
 }
 
 Analyzer::~Analyzer() = default;
@@ -193,6 +211,12 @@ void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
   st.last_time_us = frame.time_us;
   const model::FrameRef at{frame.number, frame.time_us};
   s.last_frame = at;
+
+  if (net::PlainTcp tcp; net::peek_plain_tcp(frame.link_type, data, tcp) && s.ignorable(tcp)) {
+    ++st.tcp_segments;  // what on_tcp() would have done with it
+    if (st.frames % kSweepEvery == 0) s.sweep(frame.time_us);
+    return;
+  }
 
   net::DecodedPacket packet;
   switch (net::decode_frame(frame.link_type, data, packet)) {

@@ -44,6 +44,12 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
       case Mode::tls: tls_.feed(data, at, *this); break;
       default: break;
     }
+    if (stopped_) release_buffers();  // nothing more is parsed here: keep no bytes
+  }
+
+  // Bytes this direction holds in its buffers (capacity), for the memory tests.
+  size_t retained_bytes() const {
+    return buffer_.capacity() + tls_.retained_bytes() + reassembler.buffered_bytes();
   }
 
   void on_stream_gap(uint64_t missing, const FrameRef& at) override {
@@ -167,6 +173,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
       if (traffic.records >= kEncryptedRecordsFollowed) {
         mode_ = Mode::opaque;
         reassembler.stop_buffering();
+        stopped_ = true;
       }
     }
   }
@@ -398,6 +405,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
         // Standard RDP Security: what follows is RDP's own encryption; stop here.
         mode_ = Mode::opaque;
         reassembler.stop_buffering();
+        stopped_ = true;
       }
     } else {
       conn_.event(at, dir_, fmt::format("X.224 TPDU 0x{:02x}", pdu.tpdu_code));
@@ -412,6 +420,15 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   proto::socks::Message socks_next_ = proto::socks::Message::greeting;
   bool sent_pdu_ = false;
   std::vector<uint8_t> buffer_;
+  bool stopped_ = false;  // stopped following this direction (encrypted application data)
+
+  // Frees what the stopped direction still held: the plaintext buffer, a
+  // partial TLS record or handshake message (no longer "pending": the bytes
+  // that would complete them are not followed).
+  void release_buffers() {
+    std::vector<uint8_t>().swap(buffer_);
+    tls_.release_buffers();
+  }
 };
 
 Connection::Connection(uint64_t id, const net::TcpSegment& first, bool client_is_source, bool rdp_by_port,
@@ -529,6 +546,8 @@ void Connection::on_capture_end(const FrameRef& last) {
   server_->reassembler.flush(last, *server_);
   summary_.ended_by_capture = !closed_;
 }
+
+size_t Connection::retained_bytes() const { return client_->retained_bytes() + server_->retained_bytes(); }
 
 model::ConnectionSummary Connection::take_summary() {
   client_->record_pending();

@@ -34,6 +34,8 @@ class Connection {
   void on_capture_end(const model::FrameRef& last);
 
   bool closed() const { return closed_; }
+  // Bytes held in this connection's per-direction buffers (capacity).
+  size_t retained_bytes() const;
   const model::ConnectionSummary& summary() const { return summary_; }
   // Final facts (records incomplete TLS records left in either direction).
   model::ConnectionSummary take_summary();

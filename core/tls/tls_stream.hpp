@@ -60,6 +60,13 @@ class TlsStream {
   // Bytes of a record not yet complete (for "capture ended mid-record").
   size_t pending_bytes() const { return record_buf_.size(); }
   uint64_t records() const { return records_; }
+  // The caller stopped feeding this direction: free the partial record and
+  // handshake message buffers (pending_bytes() is 0 afterwards).
+  void release_buffers() {
+    std::vector<uint8_t>().swap(record_buf_);
+    std::vector<uint8_t>().swap(handshake_buf_);
+  }
+  size_t retained_bytes() const { return record_buf_.capacity() + handshake_buf_.capacity(); }
 
  private:
   void on_record(uint8_t type, util::Bytes fragment, const model::FrameRef& at, TlsObserver& obs);
