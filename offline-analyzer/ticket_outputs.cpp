@@ -56,8 +56,9 @@ void add_ticket_options(CLI::App& app, TicketOptions& o) {
                  "write FILE.pcapng holding only the packets of the connections with findings (or those given "
                  "with --connection), each finding's frame carrying a packet comment; needs a file, not '-'")
       ->group(group);
-  app.add_option("--connection", o.connections,
-                 "connection ID as in the report (#N) to put in the evidence capture (repeatable)")
+  app.add_option("--connection", o.connection_args,
+                 "connection ID as in the report (N or #N) to put in the evidence capture (repeatable)")
+      ->allow_extra_args(false)  // one value per --connection: the captures that follow stay positional
       ->group(group);
   app.add_flag("--redact", o.redact,
                "mask user names (X.224 cookie) and TLS SNI in every output, and overwrite them with 'x' in the "
@@ -66,7 +67,14 @@ void add_ticket_options(CLI::App& app, TicketOptions& o) {
   app.add_flag("--ladder", o.ladder, "text report: a ladder diagram after each connection with a problem")->group(group);
 }
 
-std::optional<std::string> check_ticket_options(const TicketOptions& o, const std::vector<std::string>& inputs) {
+std::optional<std::string> check_ticket_options(TicketOptions& o, const std::vector<std::string>& inputs) {
+  o.connections.clear();
+  for (const auto& arg : o.connection_args) {
+    const std::string digits = !arg.empty() && arg[0] == '#' ? arg.substr(1) : arg;
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+      return "--connection: not a connection ID (N or #N, as in the report): " + arg;
+    o.connections.push_back(std::stoull(digits));
+  }
   if (!o.report.empty() && report_kind(o.report) == ReportKind::none)
     return "--report: the file name must end in .md or .html (it chooses the format): " + o.report;
   if (!o.evidence.empty())

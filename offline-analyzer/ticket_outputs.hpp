@@ -17,7 +17,8 @@ namespace rdpcap::cli {
 struct TicketOptions {
   std::string report;                // "" or FILE.md / FILE.html
   std::string evidence;              // "" or FILE.pcapng
-  std::vector<uint64_t> connections; // --connection IDs (evidence selection)
+  std::vector<std::string> connection_args;  // --connection values as given ("3" or "#3")
+  std::vector<uint64_t> connections;         // parsed by check_ticket_options
   bool redact = false;
   bool ladder = false;
 };
@@ -26,7 +27,8 @@ void add_ticket_options(CLI::App& app, TicketOptions& options);
 
 // A usage error to print (exit 2), or nullopt. Checks the report's extension
 // and that --evidence does not read standard input (it needs a second pass).
-std::optional<std::string> check_ticket_options(const TicketOptions& options, const std::vector<std::string>& inputs);
+// Also parses the --connection values.
+std::optional<std::string> check_ticket_options(TicketOptions& options, const std::vector<std::string>& inputs);
 
 // With several inputs each gets its own file: "out.md" + "a/b.pcap" -> "out-b.md".
 std::string output_path(const std::string& path, const std::string& input, bool several_inputs);

@@ -41,6 +41,9 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: .25rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: var(--soft); }
+table.summary th, table.summary td { white-space: nowrap; overflow-wrap: normal; }
+table.offer th:first-child { width: 22%; }
+table.offer td { width: 39%; }
 section.conn { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }
 section.conn.failed { border-left-color: var(--err); }
 section.conn.incomplete { border-left-color: var(--warn); }
@@ -49,7 +52,7 @@ section.conn.ok { border-left-color: var(--ok); }
 .failed .verdict { background: var(--errbg); }
 .incomplete .verdict { background: var(--warnbg); }
 .ok .verdict { background: var(--okbg); }
-.badge { display: inline-block; padding: 0 .4rem; border-radius: 3px; font-size: .8rem; font-weight: 700; text-transform: uppercase; color: #fff; }
+.badge { white-space: nowrap; display: inline-block; padding: 0 .4rem; border-radius: 3px; font-size: .8rem; font-weight: 700; text-transform: uppercase; color: #fff; }
 .badge.error { background: var(--err); } .badge.warning { background: var(--warn); } .badge.info { background: var(--info); }
 .badge.outcome-failed { background: var(--err); } .badge.outcome-incomplete { background: var(--warn); } .badge.outcome-ok { background: var(--ok); }
 ol.findings > li { margin-bottom: .75rem; overflow-wrap: anywhere; }
@@ -121,7 +124,7 @@ std::string connection_html(const session::ConnectionResult& r, int64_t referenc
   if (!r.findings.empty()) out += "<h4>Findings</h4>\n" + findings_html(r);
   const auto offers = offer_vs_choice(c);
   if (!offers.empty()) {
-    out += "<h4>Client offer vs server choice</h4>\n<div class=\"table-wrap\"><table>\n"
+    out += "<h4>Client offer vs server choice</h4>\n<div class=\"table-wrap\"><table class=\"offer\">\n"
            "<thead><tr><th></th><th>Client offered</th><th>Server chose</th></tr></thead><tbody>\n";
     for (const auto& row : offers)
       out += "<tr><th>" + h(row.what) + "</th><td>" + h(row.offered) + "</td><td>" + h(row.chosen) + "</td></tr>\n";
@@ -131,7 +134,7 @@ std::string connection_html(const session::ConnectionResult& r, int64_t referenc
   for (const auto& f : connection_facts(r, reference_time_s))
     out += "<tr><th>" + h(f.label) + "</th><td>" + h(f.value) + "</td></tr>\n";
   out += "</tbody></table></div>\n";
-  out += "<h4>Ladder</h4>\n<figure class=\"ladder-fig\"><div class=\"ladder-wrap\">\n" +
+  out += "<h4>Ladder</h4>\n<figure class=\"ladder-fig\" id=\"ladder-" + std::to_string(c.id) + "\"><div class=\"ladder-wrap\">\n" +
          render_ladder_svg(build_ladder(r)) +
          "</div><figcaption>Times in seconds from the connection's first frame; the failing step is red.</figcaption>"
          "</figure>\n";
