@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/catalog.hpp"
 #include "session/analyzer.hpp"
 
 namespace rdpcap::plugin {
@@ -25,13 +26,15 @@ struct EvidenceView {
   uint64_t frame = 0;
 };
 
-// Wireshark expert groups the plugin uses (mapped to PI_* in tree.cpp).
-enum class ExpertGroup { security, sequence, protocol, response_code, malformed };
+using rules::ExpertGroup;  // mapped to PI_* in tree.cpp
 
 struct FindingView {
   std::string code, severity, title, remediation, client_error, server_event;
   rules::Severity level = rules::Severity::info;
   ExpertGroup group = ExpertGroup::protocol;
+  // Index in rules::finding_catalog() when the code is there with this
+  // severity (its own expert info), else -1 (the group x severity expert).
+  int catalog_index = -1;
   bool moved = false;  // the engine gave no frame: shown on the connection's first frame
   std::vector<EvidenceView> evidence;
 };
@@ -100,7 +103,8 @@ const session::AnalysisResult* state_last_result() noexcept;
 // Builds FileState::connections and FileState::frames from FileState::result
 // (frame_records.cpp). May throw std::bad_alloc.
 void build_frame_records(FileState& st);
-// Expert group of a finding code (frame_records.cpp).
+// Expert group of a finding code: the catalog's, else a guess from the code's
+// shape for codes the catalog does not know yet (frame_records.cpp).
 ExpertGroup expert_group_for(const std::string& code);
 
 }  // namespace rdpcap::plugin

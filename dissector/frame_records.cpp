@@ -44,6 +44,8 @@ FindingView view_of(const rules::Finding& f) {
   v.severity = rules::severity_name(f.severity);
   v.level = f.severity;
   v.group = expert_group_for(f.code);
+  if (const rules::CodeInfo* info = rules::find_code(f.code); info && info->severity == f.severity)
+    v.catalog_index = static_cast<int>(info - rules::finding_catalog().data());
   v.title = display_text(f.title);
   v.remediation = display_text(f.remediation);
   v.client_error = display_text(f.client_error);
@@ -55,11 +57,12 @@ FindingView view_of(const rules::Finding& f) {
 
 }  // namespace
 
-// The expert group of a code. The brief for expert infos: certificate and
-// weak-crypto codes are Security, negotiation failures Response code, TCP
-// handshake problems Sequence, TLS handshake failures Protocol, undecodable
-// bytes Malformed.
+// The expert group of a code: from the catalog (rules/catalog.cpp). For a
+// code it does not list: certificate and weak-crypto codes are Security,
+// negotiation failures Response code, TCP and capture problems Sequence,
+// undecodable bytes Malformed, the rest Protocol.
 ExpertGroup expert_group_for(const std::string& code) {
+  if (const rules::CodeInfo* info = rules::find_code(code)) return info->group;
   if (starts_with(code, "cert.") || contains(code, "weak") || contains(code, "forward_secrecy") ||
       contains(code, "no_nla") || contains(code, "standard_security") || contains(code, "legacy") ||
       contains(code, "downgrade") || contains(code, "sslv") || contains(code, "deprecated") ||

@@ -10,6 +10,7 @@
  * (MS-RDPBCGR 5.4.5). */
 #include "starttls.h"
 
+#include <epan/conversation.h>
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/dissectors/packet-tls-utils.h>
@@ -39,8 +40,16 @@ dissect_rdpcap_starttls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         if (fi != NULL && fvalue_get_uinteger(&fi->value) != 0)
             tls = TRUE;
     }
-    if (tls)
+    if (tls) {
         ssl_starttls_ack(tls_handle, pinfo, tpkt_handle);
+        /* ssl_starttls_ack sets TLS as the conversation's dissector from frame
+         * 0. On later passes a dissector of the X.224 Connection Request
+         * resets the frame-0 entry, and the TLS would be "TPKT Continuation"
+         * again (tshark -2, GUI clicks). An entry keyed after this frame
+         * keeps TLS for the rest of the connection. */
+        conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num + 1,
+                                                     tls_handle);
+    }
     return 0;
 }
 

@@ -1,5 +1,9 @@
 #include "tree.hpp"
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include <epan/expert.h>
 #include <epan/proto.h>
 
@@ -34,10 +38,15 @@ int ett_connection = -1;
 int ett_finding = -1;
 int ett_evidence = -1;
 
-// One expert info per group x severity; the finding code leads the text
+// One expert info per code of the finding catalog (rules/catalog.cpp), named
+// rdpcap.expert.<code>, with the catalog's severity and group. A code missing
+// from the catalog, or reported with another severity, uses one of the
+// group x severity experts. The text always starts with the code
 // ("cert.expired: ..."), so tshark -z expert lists each code on its own line.
 constexpr int n_groups = 5, n_levels = 3;
 expert_field ei[n_groups][n_levels];
+expert_field* ei_code = nullptr;  // [rules::finding_catalog().size()], never freed
+size_t n_codes = 0;
 
 const value_string tls_version_names[] = {
     {0x0002, "SSL 2.0"}, {0x0300, "SSL 3.0"}, {0x0301, "TLS 1.0"}, {0x0302, "TLS 1.1"},
@@ -63,7 +72,24 @@ int pi_severity(rules::Severity s) {
   return PI_NOTE;
 }
 
+// Letters, digits, '_' and inner dots: what a field abbreviation may hold.
+bool valid_field_part(const char* code) {
+  if (!code || !*code || *code == '.') return false;
+  char last = 0;
+  for (const char* p = code; *p; ++p) {
+    const char c = *p;
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    (c == '.' && last != '.');
+    if (!ok) return false;
+    last = c;
+  }
+  return last != '.';
+}
+
 expert_field* expert_for(const FindingView& f) {
+  if (f.catalog_index >= 0 && static_cast<size_t>(f.catalog_index) < n_codes &&
+      ei_code[f.catalog_index].ei != EI_INIT_EI)
+    return &ei_code[f.catalog_index];
   return &ei[static_cast<int>(f.group)][static_cast<int>(f.level)];
 }
 
@@ -78,13 +104,13 @@ void add_finding(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const Find
   for (const EvidenceView& e : f.evidence) {
     proto_item* ev = proto_tree_add_string_format(sub, hf_evidence, tvb, 0, 0, e.value.c_str(),
                                                   "%s: %s", e.key.c_str(), e.value.c_str());
-    proto_tree* evt = proto_item_add_subtree(ev, ett_evidence);
-    proto_item* k = proto_tree_add_string(evt, hf_evidence_key, tvb, 0, 0, e.key.c_str());
-    proto_item_set_generated(k);
+    proto_item* k = proto_tree_add_string(sub, hf_evidence_key, tvb, 0, 0, e.key.c_str());
+    proto_item_set_hidden(k);  // filterable, not shown: the line above says it
     if (e.frame != 0) {
-      proto_item* fr = proto_tree_add_uint(evt, hf_evidence_frame, tvb, 0, 0, static_cast<guint32>(e.frame));
-      proto_item_set_generated(fr);
       proto_item_append_text(ev, " (frame %u)", static_cast<guint32>(e.frame));
+      proto_tree* evt = proto_item_add_subtree(ev, ett_evidence);
+      proto_item* fr = proto_tree_add_uint(evt, hf_evidence_frame, tvb, 0, 0, static_cast<guint32>(e.frame));
+      proto_item_set_generated(fr);  // a link to the frame in the GUI
     }
   }
   if (!f.remediation.empty()) proto_tree_add_string(sub, hf_remediation, tvb, 0, 0, f.remediation.c_str());
@@ -108,7 +134,8 @@ void add_connection(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const C
   proto_tree_add_string(ct, hf_server, tvb, 0, 0, c.server.c_str());
   proto_tree_add_string_format_value(ct, hf_verdict, tvb, 0, 0, c.outcome.c_str(), "%s (%s)", c.outcome.c_str(),
                                      c.verdict.c_str());
-  proto_tree_add_string(ct, hf_verdict_text, tvb, 0, 0, c.verdict.c_str());
+  proto_item* vt = proto_tree_add_string(ct, hf_verdict_text, tvb, 0, 0, c.verdict.c_str());
+  proto_item_set_hidden(vt);  // the Verdict line shows it
   proto_tree_add_string(ct, hf_stage, tvb, 0, 0, c.stage.c_str());
   if (c.tls_version)
     proto_tree_add_uint_format_value(ct, hf_tls_version, tvb, 0, 0, *c.tls_version, "%s",
@@ -117,14 +144,13 @@ void add_connection(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const C
     proto_tree_add_uint_format_value(ct, hf_tls_cipher, tvb, 0, 0, *c.tls_cipher, "%s",
                                      c.tls_cipher_text.c_str());
   for (const EventView& ev : e.events) {
-    proto_item* it = proto_tree_add_string_format(ct, hf_event, tvb, 0, 0, ev.what.c_str(), "Event (%s): %s%s",
-                                                  ev.from.c_str(), ev.what.c_str(),
-                                                  ev.failure ? "  \u2190 failure" : "");
-    proto_tree* et = proto_item_add_subtree(it, ett_evidence);
-    proto_item* from = proto_tree_add_string(et, hf_event_from, tvb, 0, 0, ev.from.c_str());
-    proto_item_set_generated(from);
-    proto_item* fail = proto_tree_add_boolean(et, hf_event_failure, tvb, 0, 0, ev.failure);
-    proto_item_set_generated(fail);
+    proto_tree_add_string_format(ct, hf_event, tvb, 0, 0, ev.what.c_str(), "Event (%s): %s%s", ev.from.c_str(),
+                                 ev.what.c_str(), ev.failure ? "  \u2190 failure" : "");
+    // Filterable, not shown: the Event line says both.
+    proto_item* from = proto_tree_add_string(ct, hf_event_from, tvb, 0, 0, ev.from.c_str());
+    proto_item_set_hidden(from);
+    proto_item* fail = proto_tree_add_boolean(ct, hf_event_failure, tvb, 0, 0, ev.failure);
+    proto_item_set_hidden(fail);
   }
   for (const FindingView& f : e.findings) add_finding(tvb, pinfo, ct, f);
 }
@@ -202,22 +228,42 @@ void register_fields(int proto) {
                                                ExpertGroup::malformed};
   static const rules::Severity levels[n_levels] = {rules::Severity::info, rules::Severity::warning,
                                                    rules::Severity::error};
-  static ei_register_info eiinfo[n_groups * n_levels];
-  static char names[n_groups * n_levels][64];
-  static char summaries[n_groups * n_levels][96];
+  // Registration keeps pointers to names and summaries: static storage, never freed.
+  const auto catalog = rules::finding_catalog();
+  static std::vector<std::string> strings;  // reserved below: c_str() pointers stay valid
+  static std::vector<ei_register_info> eiinfo;
+  strings.reserve(2 * (catalog.size() + n_groups * n_levels));
+  eiinfo.reserve(catalog.size() + n_groups * n_levels);
+  auto keep = [](std::string text) { return strings.emplace_back(std::move(text)).c_str(); };
+
+  n_codes = catalog.size();
+  ei_code = new expert_field[n_codes];
+  std::set<std::string> registered;
+  for (size_t i = 0; i < n_codes; ++i) {
+    const rules::CodeInfo& info = catalog[i];
+    ei_code[i] = EI_INIT;
+    // Wireshark aborts at start-up on an invalid field name: a code that
+    // would make one (or a repeated code) keeps the group x severity expert.
+    if (!valid_field_part(info.code) || !registered.insert(info.code).second) continue;
+    eiinfo.push_back(ei_register_info{
+        &ei_code[i],
+        expert_field_info{keep(std::string("rdpcap.expert.") + info.code), pi_group(info.group),
+                          pi_severity(info.severity), keep(std::string(info.code) + ": " + info.meaning),
+                          EXPFILL}});
+  }
   for (int g = 0; g < n_groups; ++g) {
     for (int l = 0; l < n_levels; ++l) {
-      const int i = g * n_levels + l;
-      g_snprintf(names[i], sizeof names[i], "rdpcap.expert.%s.%s", group_names[g], level_names[l]);
-      g_snprintf(summaries[i], sizeof summaries[i], "RDP diagnosis (%s, %s)", group_names[g], level_names[l]);
-      ei[static_cast<int>(groups[g])][static_cast<int>(levels[l])] = EI_INIT;
-      eiinfo[i].ids = &ei[static_cast<int>(groups[g])][static_cast<int>(levels[l])];
-      eiinfo[i].eiinfo = expert_field_info{names[i], pi_group(groups[g]), pi_severity(levels[l]), summaries[i],
-                                           EXPFILL};
+      expert_field* field = &ei[static_cast<int>(groups[g])][static_cast<int>(levels[l])];
+      *field = EI_INIT;
+      eiinfo.push_back(ei_register_info{
+          field, expert_field_info{keep(std::string("rdpcap.expert.other.") + group_names[g] + "." + level_names[l]),
+                                   pi_group(groups[g]), pi_severity(levels[l]),
+                                   keep(std::string("RDP diagnosis (") + group_names[g] + ", " + level_names[l] + ")"),
+                                   EXPFILL}});
     }
   }
   expert_module_t* module = expert_register_protocol(proto);
-  expert_register_field_array(module, eiinfo, G_N_ELEMENTS(eiinfo));
+  expert_register_field_array(module, eiinfo.data(), static_cast<int>(eiinfo.size()));
 }
 
 }  // namespace rdpcap::plugin

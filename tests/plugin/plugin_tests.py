@@ -56,6 +56,8 @@ class Env:
         os.makedirs(self.pcaps)
         self.captures = []
         for src in capture_sources(args):
+            if args.only and args.only not in os.path.basename(src):
+                continue
             name = os.path.basename(src)
             if os.path.dirname(src) != os.path.join(args.source_dir, "samples", "pcaps"):
                 name = "shared-" + name
@@ -207,6 +209,10 @@ def check_loads(env, fail):
               "rdpcap.tls.version", "rdpcap.tls.cipher"]:
         if f not in fields:
             fail.add("loads", "field %s is not registered" % f)
+    catalog = catalog_groups(env.args.source_dir)
+    missing = sorted(c for c in catalog if "rdpcap.expert." + c not in fields)
+    if missing:
+        fail.add("loads", "no expert info registered for catalog codes %s" % missing)
     r = env.tshark(["-G", "plugins"], plugin=False)
     if b"rdpcap.so" in r.stdout:
         fail.add("loads", "the empty plugin folder still loads rdpcap.so (installed system-wide?): "
@@ -279,15 +285,37 @@ def check_findings(env, fail):
 SECTION = {"error": "Errors", "warning": "Warns", "info": ("Notes", "Chats")}
 
 
-def expected_groups(code):
-    """The groups the issue allows for a code."""
-    if code.startswith("cert.") or code.startswith("tls.weak_") or "no_nla" in code:
-        return {"Security"}
+PI_GROUP_TEXT = {"security": "Security", "sequence": "Sequence", "protocol": "Protocol",
+                 "response_code": "Response", "malformed": "Malformed"}  # as tshark -z expert prints them
+
+
+def catalog_groups(source_dir):
+    """code -> expert group from the finding catalog (core/rules/catalog.cpp),
+    the table the README, the CLI and the plugin share."""
+    import re
+    path = os.path.join(source_dir, "core", "rules", "catalog.cpp")
+    out = {}
+    if os.path.exists(path):
+        for code, group in re.findall(r'\{"([a-z0-9_.]+)",\s*S::\w+,\s*G::(\w+)', open(path).read()):
+            out[code] = PI_GROUP_TEXT.get(group, group)
+    return out
+
+
+def expected_groups(code, catalog):
+    """The groups allowed for a code: the catalog's, and what the issue asks
+    (Security for certificate and weak-crypto codes, Response code for
+    negotiation failures; a certificate that cannot be decoded may be
+    Malformed)."""
+    allowed = {"Security", "Sequence", "Protocol", "Malformed", "Response"}
+    if code.startswith("cert."):
+        allowed = {"Security", "Malformed"}
+    if code.startswith("tls.weak_") or "no_nla" in code:
+        allowed = {"Security"}
     if "neg_failure" in code:
-        return {"Response"}  # PI_RESPONSE_CODE is printed "Response"
-    if code.startswith("tcp."):
-        return {"Sequence", "Protocol"}
-    return {"Security", "Sequence", "Protocol", "Malformed", "Response"}
+        allowed = {"Response"}  # PI_RESPONSE_CODE is printed "Response"
+    if code in catalog:
+        allowed &= {catalog[code]}
+    return allowed
 
 
 def parse_expert(text):
@@ -321,6 +349,9 @@ def parse_expert(text):
 
 
 def check_expert(env, fail):
+    catalog = catalog_groups(env.args.source_dir)
+    if not catalog:
+        fail.add("expert", "core/rules/catalog.cpp not found or not parsed")
     checked = 0
     for capture in env.captures:
         ports = tuple(env.server_ports(capture))
@@ -340,8 +371,9 @@ def check_expert(env, fail):
             want_section = SECTION.get(sev[0], ())
             if section not in (want_section if isinstance(want_section, tuple) else (want_section,)):
                 fail.add(short(capture), "%s is listed under %s, severity is %s" % (code, section, sev[0]))
-            if group not in expected_groups(code):
-                fail.add(short(capture), "%s has group %s, expected one of %s" % (code, group, sorted(expected_groups(code))))
+            if group not in expected_groups(code, catalog):
+                fail.add(short(capture), "%s has group %s, expected one of %s"
+                         % (code, group, sorted(expected_groups(code, catalog))))
         want = collections.Counter(c for _, c, _ in findings)
         if per_code != want:
             fail.add(short(capture), "-z expert counts %s, CLI %s" % (dict(per_code), dict(want)))
@@ -349,13 +381,15 @@ def check_expert(env, fail):
     print("expert: %d captures with findings checked" % checked, flush=True)
 
 
-def count_frames(env, capture, filt, plugin):
-    r = env.tshark(["-r", capture, "-Y", filt, "-T", "fields", "-e", "frame.number"], plugin=plugin)
+def count_frames(env, capture, filt, plugin, two_pass=False):
+    r = env.tshark((["-2"] if two_pass else []) + ["-r", capture, "-Y", filt, "-T", "fields", "-e", "frame.number"],
+                   plugin=plugin)
     return len(r.stdout.split())
 
 
 def check_starttls(env, fail):
-    """Single pass (no -2): the switch to TLS happens on the first pass."""
+    """The switch to TLS happens on the first pass (single pass), and must
+    survive the second pass (tshark -2; the GUI redissects the same way)."""
     with_tls = 0
     for capture in env.captures:
         selected = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol != 0", plugin=False)
@@ -374,6 +408,10 @@ def check_starttls(env, fail):
             fail.add(where, "no TLS record decoded with the plugin (%d TPKT continuation frames without it)" % continuation)
         if x224_with != x224_without:
             fail.add(where, "X.224 negotiation fields changed with the plugin: %d vs %d frames" % (x224_with, x224_without))
+        tls_with_2 = count_frames(env, capture, "tcp.port == 3389 && tls.handshake.type", plugin=True, two_pass=True)
+        if tls_with_2 != tls_with:
+            fail.add(where, "tls.handshake.type on %d frames in one pass, %d in the second pass of -2"
+                     % (tls_with, tls_with_2))
         if tls_with:
             with_tls += 1
     print("starttls: %d captures with TLS after X.224 decoded by the plugin" % with_tls, flush=True)
@@ -393,8 +431,11 @@ def check_summary(env, fail):
                            ["-z", "rdpcap,summary"])
             got = r.stdout.decode(errors="replace")
             if got != want:
-                fail.add(short(capture), "tshark%s -z rdpcap,summary differs from the CLI text report:\n--- CLI\n%s\n--- tshark\n%s"
-                         % (" -2" if two_pass else "", want[:1500], got[:1500]))
+                import difflib
+                diff = "".join(list(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                         "rdpcap-analyze", "tshark -z rdpcap,summary"))[:40])
+                fail.add(short(capture), "tshark%s -z rdpcap,summary differs from the CLI text report:\n%s"
+                         % (" -2" if two_pass else "", diff))
 
 
 def corrupt_copies(env):
@@ -461,6 +502,7 @@ def main():
     ap.add_argument("--editcap", default=shutil.which("editcap") or "/usr/bin/editcap")
     ap.add_argument("--check", action="append", choices=CHECKS)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--only", default="", help="only captures whose file name contains this text")
     args = ap.parse_args()
     for name in ("plugin", "cli", "source_dir", "shared_pcaps", "tshark", "editcap"):
         if getattr(args, name):
