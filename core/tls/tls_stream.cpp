@@ -54,18 +54,26 @@ TlsStream::Framing TlsStream::frame(Bytes prefix) const {
   // or right after an SSLv2 CLIENT-HELLO (the CLIENT-MASTER-KEY follows).
   if ((prefix[0] & 0x80) && (first_ || sslv2_client_hello_)) {
     f.sslv2 = true;
-    // A first record can only be a CLIENT-HELLO (1) or SERVER-HELLO (4).
+    if (prefix.size() < 2) {
+      f.total = 2;
+      return f;
+    }
+    f.total = 2 + ((size_t(prefix[0] & 0x7f) << 8) | prefix[1]);
+    // A first record can only be a CLIENT-HELLO (1) or SERVER-HELLO (4), so
+    // it has at least its message type byte. Both checks depend only on bytes
+    // present, so the verdict is the same however the stream is split.
+    if (first_ && f.total == 2) {
+      f.kind = Framing::invalid;
+      f.reason = "empty SSLv2 record";
+      f.bad_at = 1;
+      return f;
+    }
     if (first_ && prefix.size() >= 3 && prefix[2] != 1 && prefix[2] != 4) {
       f.kind = Framing::invalid;
       f.reason = "SSLv2 message type " + std::to_string(prefix[2]) + " is not a hello";
       f.bad_at = 2;
       return f;
     }
-    if (prefix.size() < 2) {
-      f.total = 2;
-      return f;
-    }
-    f.total = 2 + ((size_t(prefix[0] & 0x7f) << 8) | prefix[1]);
     f.kind = prefix.size() >= f.total ? Framing::complete : Framing::need;
     return f;
   }

@@ -160,7 +160,7 @@ TEST_CASE("Arbitrary bytes never crash the parser", "[proto]") {
       state = state * 1103515245 + 12345;
       b = static_cast<uint8_t>(state >> 16);
     }
-    if (round % 2 == 0) {  // valid-looking header, random body
+    if (round % 2 == 0 && bytes.size() >= 4) {  // valid-looking header, random body
       bytes[0] = 3;
       bytes[1] = 0;
       bytes[2] = 0;
