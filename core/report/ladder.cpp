@@ -65,7 +65,7 @@ Ladder build_ladder(const session::ConnectionResult& r) {
   if (c.timeline_truncated)
     l.end_note = "timeline cut at its cap: later events not shown";
   else if (c.ended_by_capture)
-    l.end_note = "capture ended (no FIN/RST seen)";
+    l.end_note = "capture ended: no FIN/RST seen";
   return l;
 }
 
