@@ -41,6 +41,11 @@ int dissect_rdpcap(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   }
   const FrameRecord* record = state_frame(pinfo->num);
   const FileState* st = state();
+  if (st && !record && st->frames_after_finish > 0 && pinfo->num > st->last_frame_fed) {
+    // Live capture: this frame arrived after the diagnosis was computed.
+    add_not_analysed(tvb, tree, proto_rdpcap, st->last_frame_fed);
+    return 0;
+  }
   if (!record || !st) return 0;
   add_diagnostics(tvb, pinfo, tree, proto_rdpcap, *st, *record);
   tap_queue_packet(tap_rdpcap, pinfo, record);

@@ -1,5 +1,6 @@
 #include "tree.hpp"
 
+#include <cinttypes>
 #include <set>
 #include <string>
 #include <vector>
@@ -173,6 +174,13 @@ void add_diagnostics(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, int pr
     add_connection(tvb, pinfo, tt, c, e);
   }
   if (findings > 1) proto_item_append_text(top, " (+%u more)", findings - 1);
+}
+
+void add_not_analysed(tvbuff_t* tvb, proto_tree* tree, int proto, uint64_t last_analysed) {
+  proto_item* top = proto_tree_add_item(tree, proto, tvb, 0, 0, ENC_NA);
+  proto_item_append_text(top, ": not analysed (the diagnosis covers frames 1-%" PRIu64
+                              "; reload the file to include later frames)", last_analysed);
+  proto_item_set_generated(top);
 }
 
 void register_fields(int proto) {

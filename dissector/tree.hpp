@@ -14,4 +14,7 @@ void register_fields(int proto);
 void add_diagnostics(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, int proto,
                      const FileState& st, const FrameRecord& record);
 
+// For a frame that arrived after finish() (live capture): says so.
+void add_not_analysed(tvbuff_t* tvb, proto_tree* tree, int proto, uint64_t last_analysed);
+
 }  // namespace rdpcap::plugin

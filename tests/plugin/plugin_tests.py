@@ -381,10 +381,20 @@ def check_expert(env, fail):
     print("expert: %d captures with findings checked" % checked, flush=True)
 
 
-def count_frames(env, capture, filt, plugin, two_pass=False):
-    r = env.tshark((["-2"] if two_pass else []) + ["-r", capture, "-Y", filt, "-T", "fields", "-e", "frame.number"],
+def frame_table(env, capture, plugin, two_pass=False):
+    """Per frame on TCP port 3389: (protocol stack, has a selectedProtocol !=
+    0, has a TLS handshake message) from one tshark run."""
+    r = env.tshark((["-2"] if two_pass else []) +
+                   ["-r", capture, "-Y", "tcp.port == 3389", "-T", "fields", "-E", "aggregator=|",
+                    "-e", "frame.protocols", "-e", "rdp.negReq.selectedProtocol", "-e", "tls.handshake.type"],
                    plugin=plugin)
-    return len(r.stdout.split())
+    rows = []
+    for line in r.stdout.decode(errors="replace").splitlines():
+        parts = (line.split("\t") + ["", "", ""])[:3]
+        layers = parts[0].split(":")
+        selected = any(v and int(v, 0) != 0 for v in parts[1].split("|"))
+        rows.append((layers, selected, bool(parts[1]), bool(parts[2])))
+    return rows
 
 
 def check_starttls(env, fail):
@@ -392,23 +402,26 @@ def check_starttls(env, fail):
     survive the second pass (tshark -2; the GUI redissects the same way)."""
     with_tls = 0
     for capture in env.captures:
-        selected = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol != 0", plugin=False)
-        if selected == 0:
+        without = frame_table(env, capture, plugin=False)
+        if not any(selected for _, selected, _, _ in without):
             continue
-        continuation = count_frames(env, capture, "tcp.port == 3389 && tpkt && !cotp && !tls", plugin=False)
-        tls_without = count_frames(env, capture, "tcp.port == 3389 && tls.handshake.type", plugin=False)
-        tls_with = count_frames(env, capture, "tcp.port == 3389 && tls.handshake.type", plugin=True)
-        tls_any_with = count_frames(env, capture, "tcp.port == 3389 && tls", plugin=True)
-        x224_with = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol", plugin=True)
-        x224_without = count_frames(env, capture, "tcp.port == 3389 && rdp.negReq.selectedProtocol", plugin=False)
+        with_1 = frame_table(env, capture, plugin=True)
+        with_2 = frame_table(env, capture, plugin=True, two_pass=True)
         where = short(capture)
+        continuation = sum(1 for layers, _, _, _ in without
+                           if "tpkt" in layers and "cotp" not in layers and "tls" not in layers)
+        tls_without = sum(1 for _, _, _, hs in without if hs)
+        tls_with = sum(1 for _, _, _, hs in with_1 if hs)
+        tls_with_2 = sum(1 for _, _, _, hs in with_2 if hs)
+        tls_any_with = sum(1 for layers, _, _, _ in with_1 if "tls" in layers)
+        x224_without = sum(1 for _, _, present, _ in without if present)
+        x224_with = sum(1 for _, _, present, _ in with_1 if present)
         if tls_without != 0:
             fail.add(where, "tshark decodes TLS on 3389 without the plugin (%d frames): the test proves nothing" % tls_without)
         if continuation and tls_any_with == 0:
             fail.add(where, "no TLS record decoded with the plugin (%d TPKT continuation frames without it)" % continuation)
         if x224_with != x224_without:
             fail.add(where, "X.224 negotiation fields changed with the plugin: %d vs %d frames" % (x224_with, x224_without))
-        tls_with_2 = count_frames(env, capture, "tcp.port == 3389 && tls.handshake.type", plugin=True, two_pass=True)
         if tls_with_2 != tls_with:
             fail.add(where, "tls.handshake.type on %d frames in one pass, %d in the second pass of -2"
                      % (tls_with, tls_with_2))
