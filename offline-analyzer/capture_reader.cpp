@@ -8,7 +8,7 @@
 
 namespace rdpcap::cli {
 
-ReadResult read_capture(const std::string& path, session::Analyzer& analyzer) {
+ReadResult read_capture(const std::string& path, session::Analyzer& analyzer, ReadProgress* progress) {
   ReadResult result;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   std::unique_ptr<pcap_t, decltype(&pcap_close)> pcap(
@@ -26,6 +26,12 @@ ReadResult read_capture(const std::string& path, session::Analyzer& analyzer) {
   result.opened = true;
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
+  uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)
+  const auto report = [&] {
+    if (!progress) return;
+    progress->bytes.store(bytes, std::memory_order_relaxed);
+    progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
+  };
   for (;;) {
     const int rc = pcap_next_ex(pcap.get(), &header, &data);
     if (rc == PCAP_ERROR_BREAK) break;  // end of file
@@ -42,7 +48,10 @@ ReadResult read_capture(const std::string& path, session::Analyzer& analyzer) {
     frame.link_type = static_cast<uint32_t>(link_type);
     frame.wire_length = header->len;
     analyzer.on_frame(frame, util::Bytes(data, header->caplen));
+    bytes += 16 + header->caplen;
+    if ((result.frames & 1023) == 0) report();
   }
+  report();
   return result;
 }
 

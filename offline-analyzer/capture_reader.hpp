@@ -2,6 +2,8 @@
 // libpcap and streams its frames into an Analyzer.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 #include "session/analyzer.hpp"
@@ -15,6 +17,13 @@ struct ReadResult {
   uint64_t frames = 0;
 };
 
-ReadResult read_capture(const std::string& path, session::Analyzer& analyzer);
+// What a reader has done so far, for a progress display in another thread.
+struct ReadProgress {
+  std::atomic<uint64_t> bytes{0};        // file bytes consumed (pcap record headers included)
+  std::atomic<uint64_t> connections{0};  // Analyzer::connections_seen()
+};
+
+// `progress` (optional) is updated every few thousand frames and at the end.
+ReadResult read_capture(const std::string& path, session::Analyzer& analyzer, ReadProgress* progress = nullptr);
 
 }  // namespace rdpcap::cli

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "capture_reader.hpp"
+#include "file_runner.hpp"  // -j, --progress
 #include "report/code_table.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
@@ -91,6 +92,10 @@ int main(int argc, char** argv) {
   cli::TicketOptions ticket;
   cli::add_ticket_options(app, ticket);
   // ---- end ticket outputs ----
+  // ---- parallel input and progress (file_runner.hpp) ----
+  cli::RunOptions run;
+  cli::add_run_options(app, run);
+  // ---- end parallel input and progress ----
   std::optional<int64_t> reference;
   try {
     app.parse(argc, argv);
@@ -118,15 +123,18 @@ int main(int argc, char** argv) {
   const int threshold = severity_threshold(opt.fail_on);
   bool input_error = false, found = false;
   std::vector<std::string> json_docs;
+  // ---- parallel input and progress: files are read by the runner, results come in input order ----
+  cli::FileRunner runner(opt.files, analyzer_options, run);
+  // ---- end parallel input and progress ----
   for (const auto& file : opt.files) {
-    session::Analyzer analyzer(analyzer_options);
-    const cli::ReadResult read = cli::read_capture(file, analyzer);
+    cli::FileAnalysis analysis = runner.take(static_cast<size_t>(&file - opt.files.data()));
+    const cli::ReadResult& read = analysis.read;
     if (!read.opened) {
       std::fprintf(stderr, "rdpcap-analyze: %s: %s\n", file.c_str(), read.error.c_str());
       input_error = true;
       continue;
     }
-    session::AnalysisResult result = analyzer.finish();
+    session::AnalysisResult result = std::move(analysis.result);
     // ---- ticket outputs: redaction applies to every output ----
     const session::AnalysisResult original = ticket.redact ? result : session::AnalysisResult{};
     cli::redact_if_asked(ticket, result);

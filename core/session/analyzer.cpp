@@ -202,6 +202,8 @@ Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>()) {
 
 Analyzer::~Analyzer() = default;
 
+uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
+
 void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
   Impl& s = *impl_;
   auto& st = s.stats;

@@ -77,6 +77,8 @@ class Analyzer {
   void on_frame(const FrameInfo& frame, util::Bytes data);
   // End of capture: close every open connection and run the rules.
   AnalysisResult finish();
+  // RDP connections started so far (for a progress display).
+  uint64_t connections_seen() const;
 
  private:
   struct Impl;

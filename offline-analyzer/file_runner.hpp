@@ -1,0 +1,53 @@
+// Runs the analysis of the capture files given on the command line and hands
+// the results out in input order:
+//  - -j N: up to N files are read at once, each by its own thread with its own
+//    Analyzer (connections are never merged across files anyway); the caller
+//    still renders and prints file by file in input order, so the output is
+//    byte-identical to -j 1. With -j 1 (the default) no thread is started.
+//  - a progress line on standard error (bytes read, rate, connections seen)
+//    while large input is read, only when standard error is a terminal
+//    (--progress auto); never in the output streams otherwise.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture_reader.hpp"
+#include "session/analyzer.hpp"
+
+namespace rdpcap::cli {
+
+struct RunOptions {
+  unsigned jobs = 1;
+  std::string progress = "auto";  // auto | always | never
+};
+
+void add_run_options(CLI::App& app, RunOptions& options);
+
+struct FileAnalysis {
+  ReadResult read;
+  session::AnalysisResult result;  // meaningful when read.opened
+};
+
+class FileRunner {
+ public:
+  FileRunner(const std::vector<std::string>& files, const session::AnalyzerOptions& options,
+             const RunOptions& run);
+  ~FileRunner();  // stops and joins the workers
+  FileRunner(const FileRunner&) = delete;
+  FileRunner& operator=(const FileRunner&) = delete;
+
+  // The analysis of files[index]. Call once per file, in input order; blocks
+  // until that file is done. The progress line is cleared before it returns
+  // and stays off until the next call, so the caller may print freely.
+  FileAnalysis take(size_t index);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace rdpcap::cli
