@@ -382,10 +382,30 @@ std::string render_json(const session::AnalysisResult& result, const std::string
   doc["tool"] = {{"name", "rdpcap-analyze"}, {"version", RDPCAP_VERSION}};
   doc["capture"] = capture_json(result, capture_name);
   doc["servers"] = servers_json(result);
-  Json conns = Json::array();
-  for (const auto& r : result.connections) conns.push_back(connection_json(r));
-  doc["connections"] = conns;
-  return dump(doc, 2) + "\n";
+  doc["connections"] = Json::array();
+  std::string out = dump(doc, 2);  // ends with `"connections": []` and `}`
+  if (result.connections.empty()) return out + "\n";
+  // One connection's DOM at a time (about 55 KB each), dumped and indented as
+  // it would be inside the whole document: memory stays flat however many
+  // connections a capture holds, and the text is the same.
+  const size_t tail = out.rfind("[]");
+  out.resize(tail);
+  out += "[\n";
+  for (size_t i = 0; i < result.connections.size(); ++i) {
+    const std::string one = dump(connection_json(result.connections[i]), 2);
+    size_t from = 0;
+    while (from < one.size()) {  // JSON strings hold no raw newline: lines are structure
+      const size_t nl = one.find('\n', from);
+      const size_t end = nl == std::string::npos ? one.size() : nl;
+      out.append(4, ' ').append(one, from, end - from);
+      if (nl == std::string::npos) break;
+      out += '\n';
+      from = nl + 1;
+    }
+    out += i + 1 < result.connections.size() ? ",\n" : "\n";
+  }
+  out += "  ]\n}\n";
+  return out;
 }
 
 std::string render_ndjson(const session::AnalysisResult& result, const std::string& capture_name) {
