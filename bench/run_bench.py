@@ -153,6 +153,8 @@ def main():
     ap.add_argument('--instructions', action='store_true', help='also count instructions with callgrind')
     ap.add_argument('--readme', action='store_true', help='write the table into bench/README.md')
     ap.add_argument('--keep', action='store_true', help='keep the generated captures')
+    ap.add_argument('--before', help='another rdpcap-analyze binary to time the same way (A/B)')
+    ap.add_argument('--before-label', default='before', help='what --before is, for the table')
     a = ap.parse_args()
 
     os.makedirs(a.data, exist_ok=True)
@@ -164,7 +166,8 @@ def main():
     for p in (big, small):
         warm(p)
 
-    results = {k: [] for k in ('floor', 'rdpcap', 'rdpcap_small', 'tshark')}
+    results = {k: [] for k in ('floor', 'rdpcap', 'rdpcap_small', 'rdpcap_nd', 'rdpcap_nd_small', 'before',
+                               'tshark')}
     scratch = tempfile.mkdtemp(prefix='rdpcap-bench-')
     checks = []
     tshark_lines = None
@@ -184,6 +187,12 @@ def main():
                     r = subprocess.run([sys.executable, os.path.join(HERE, 'check_manifest.py'), small_manifest,
                                         out_small], capture_output=True, text=True)
                     checks.append((os.path.basename(small), r.returncode, r.stdout.strip().splitlines()[-1]))
+                if a.before:
+                    results['before'].append(timed(nice + [a.before, '--json', big],
+                                                   os.path.join(scratch, 'before.json')))
+                nd = os.path.join(scratch, 'rdpcap.ndjson')
+                results['rdpcap_nd'].append(timed(nice + [cli, '--ndjson', big], nd))
+                results['rdpcap_nd_small'].append(timed(nice + [cli, '--ndjson', small], nd))
             if i < a.tshark_runs and shutil.which('tshark'):
                 out = os.path.join(scratch, 'tshark.txt')
                 results['tshark'].append(timed(nice + tshark_cmd(big), out))
@@ -206,7 +215,11 @@ def main():
                                      ('rdpcap', 'rdpcap-analyze --json', size_big, frames_big),
                                      ('tshark', 'tshark -2 (command below)', size_big, frames_big),
                                      ('rdpcap_small', 'rdpcap-analyze --json, %s capture' % a.small_size,
-                                      small_m['bytes'], small_m['frames'])):
+                                      small_m['bytes'], small_m['frames']),
+                                     ('rdpcap_nd', 'rdpcap-analyze --ndjson', size_big, frames_big),
+                                     ('rdpcap_nd_small', 'rdpcap-analyze --ndjson, %s capture' % a.small_size,
+                                      small_m['bytes'], small_m['frames']),
+                                     ('before', 'rdpcap-analyze --json, %s' % a.before_label, size_big, frames_big)):
         if not results[key]:
             continue
         e, u, s, m = med(key, 0), med(key, 1), med(key, 2), med(key, 3)
@@ -233,7 +246,7 @@ def main():
                      round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / (1 << 30)),
                      platform.release(), build_type, os.path.basename(a.build),
                      sh(['sh', '-c', "dpkg-query -W -f='${Version}' libpcap0.8 2>/dev/null || echo ?"]).strip(),
-                     (sh(['tshark', '--version']).splitlines()[0] if shutil.which('tshark') else 'no tshark')))
+                     (sh(['tshark', '--version']).splitlines()[0].rstrip('.') if shutil.which('tshark') else 'no tshark')))
     lines.append('Load average (1/5/15 min) before: %s, after: %s; timed processes ran under `%s`.' % (
         ' '.join(load_before), ' '.join(load_after), ' '.join(nice) if nice else 'default priority'))
     lines.append('Large capture: `%s` %d bytes, %d frames, %d bulk TCP connections, %d RDP connections '
@@ -243,7 +256,7 @@ def main():
                      small_m['rdp_connections']))
     lines.append('')
     lines.append('| command (large capture unless said) | runs | elapsed s (median) | CPU s user+sys | MB/s | '
-                 'Mpackets/s | MB/s per CPU s | peak RSS MiB |')
+                 'Mpackets/s | MB per CPU second | peak RSS MiB |')
     lines.append('|---|---|---|---|---|---|---|---|')
     lines += rows
     lines.append('')
@@ -254,9 +267,16 @@ def main():
         lines.append('- tshark time / rdpcap-analyze time: **%.0f×** (elapsed), %.0f× (CPU time); tshark '
                      'printed %s lines.' % (e_ts / e_rd, (med('tshark', 1) + med('tshark', 2)) / c_rd,
                                             tshark_lines))
-    rss_big, rss_small = med('rdpcap', 3), med('rdpcap_small', 3)
-    lines.append('- rdpcap-analyze peak RSS: %.1f MiB on %s, %.1f MiB on %s (%+.1f%%).' % (
-        rss_big / 1024, a.size, rss_small / 1024, a.small_size, 100 * (rss_big - rss_small) / rss_small))
+    for key, label in (('rdpcap', '--json'), ('rdpcap_nd', '--ndjson')):
+        rss_big, rss_small = med(key, 3), med(key + '_small', 3)
+        lines.append('- rdpcap-analyze %s peak RSS: %.1f MiB on %s, %.1f MiB on %s (%+.1f%%).' % (
+            label, rss_big / 1024, a.size, rss_small / 1024, a.small_size, 100 * (rss_big - rss_small) / rss_small))
+    if results['before']:
+        c_b = med('before', 1) + med('before', 2)
+        lines.append('- A/B, %s → now: elapsed %.2f → %.2f s, CPU %.2f → %.2f s (floor %.2f s CPU); '
+                     'rdpcap-analyze / floor %.0f%% → %.0f%% (CPU time).' % (
+                         a.before_label, med('before', 0), e_rd, c_b, c_rd, c_floor, 100 * c_floor / c_b,
+                         100 * c_floor / c_rd))
     for name, rc, summary in checks:
         lines.append('- Check against the manifest, %s: %s' % (name, summary.split(': ', 1)[-1]))
     if instructions:
