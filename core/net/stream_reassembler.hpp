@@ -51,6 +51,7 @@ class StreamReassembler {
   uint64_t retransmitted_bytes() const { return retransmitted_; }
   bool cap_hit() const { return cap_hit_; }
   size_t buffered_bytes() const { return buffered_; }
+  size_t pending_segments() const { return pending_.size(); }  // entries behind buffered_bytes()
 
  private:
   struct Pending {

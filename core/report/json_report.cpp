@@ -326,7 +326,7 @@ Json capture_json(const session::AnalysisResult& result, const std::string& capt
   std::map<std::string, int> sev;
   for (const auto& r : result.connections)
     for (const auto& f : r.findings) ++sev[rules::severity_name(f.severity)];
-  return Json{{"file", text(capture_name)},
+  Json j{{"file", text(capture_name)},
               {"frames", s.frames},
               {"bytes", s.bytes},
               {"first_time", s.frames ? Json(iso_time(s.first_time_us)) : Json(nullptr)},
@@ -338,6 +338,14 @@ Json capture_json(const session::AnalysisResult& result, const std::string& capt
               {"flows_dropped_at_cap", s.flows_dropped_at_cap},
               {"connections", result.connections.size()},
               {"findings", {{"error", sev["error"]}, {"warning", sev["warning"]}, {"info", sev["info"]}}}};
+  if (!s.notes.empty()) {  // a capture-wide cap was hit (session::Limits); absent otherwise
+    j["connections_not_reported"] = s.connections_not_reported;
+    j["buffer_budget_hits"] = s.buffer_budget_hits;
+    Json notes = Json::array();
+    for (const auto& n : s.notes) notes.push_back(text(n));
+    j["notes"] = notes;
+  }
+  return j;
 }
 
 // Terminal safety: JSON allows DEL, C1 controls (U+0080..U+009F: U+009B is

@@ -162,6 +162,7 @@ std::string render_text(const session::AnalysisResult& result, const std::string
                                         "connection limit",
                                         s.unsupported_link_frames, s.undecodable_frames, s.flows_dropped_at_cap),
                 4);
+  for (const auto& note : s.notes) out += wrap("  note: ", safe(note), 4);  // capture-wide caps hit (Limits)
   if (result.connections.empty()) out += "\n  No RDP connections found (TCP 3389, --port ports, or X.224 by content).\n";
 
   for (const auto& [server, conns] : by_server) {

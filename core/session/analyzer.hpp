@@ -15,8 +15,24 @@
 
 namespace rdpcap::session {
 
+// Memory is bounded by these caps whatever the capture holds (see
+// README.md, "Hostile input"). Hitting a capture-wide cap adds a note to
+// CaptureStats::notes; hitting a per-connection cap adds to the connection's
+// limits_hit (finding capture.limit_reached).
 struct Limits {
-  size_t max_connections = 200000;          // tracked TCP flows at once
+  // Capture-wide.
+  size_t max_connections = 50000;           // connections followed at once (full state, ~2.5 KB each)
+  size_t max_flows = 500000;                // flow table entries: followed connections, half-open RDP
+                                            // flows (SYN only, compact: ~0.2 KB each), flows waiting for a
+                                            // first payload, recently closed flows
+  size_t max_buffered_bytes = 128u << 20;   // bytes held in all followed connections' buffers together
+                                            // (reassembly, TLS record/handshake, X.224); over it, the
+                                            // connection whose buffers grew stops being followed
+  size_t max_kept_connections = 10000;      // finished connections kept for the report, and
+  size_t max_kept_bytes = 64u << 20;        // their approximate size; beyond either, connections are
+                                            // counted by stage instead (those that reached X.224/TLS kept
+                                            // first, then by start)
+  // Per connection.
   size_t reassembly_bytes = 256 * 1024;     // out-of-order bytes buffered per direction
   size_t handshake_message_bytes = 256 * 1024;
   size_t max_certificates = 10;
@@ -56,7 +72,10 @@ struct CaptureStats {
   uint64_t unsupported_link_frames = 0;
   int64_t first_time_us = 0, last_time_us = 0;
   uint64_t flows_seen = 0;
-  uint64_t flows_dropped_at_cap = 0;
+  uint64_t flows_dropped_at_cap = 0;        // segments that would have started a flow over max_connections/max_flows
+  uint64_t connections_not_reported = 0;    // finished beyond max_kept_connections/max_kept_bytes: counted by stage
+  uint64_t buffer_budget_hits = 0;          // connections that stopped being followed at max_buffered_bytes
+  std::vector<std::string> notes;           // every capture-wide cap that was hit, in words (the reports print them)
 };
 
 struct AnalysisResult {

@@ -17,6 +17,9 @@ using model::Stage;
 namespace {
 constexpr size_t kMaxX224Buffer = 64 * 1024;      // plaintext RDP PDUs before TLS / MCS
 constexpr uint64_t kEncryptedRecordsFollowed = 32;  // then stop buffering (application data)
+// Heap cost of one out-of-order segment waiting in a reassembler besides its
+// bytes: a std::map node, its Pending value and the allocator's headers.
+constexpr size_t kPendingSegmentOverhead = 128;
 
 bool starts_like_tpkt(util::Bytes b) { return b.size() >= 2 && b[0] == 0x03 && b[1] == 0x00; }
 }  // namespace
@@ -49,7 +52,19 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
 
   // Bytes this direction holds in its buffers (capacity), for the memory tests.
   size_t retained_bytes() const {
-    return buffer_.capacity() + tls_.retained_bytes() + reassembler.buffered_bytes();
+    return buffer_.capacity() + tls_.retained_bytes() + reassembler.buffered_bytes() +
+           reassembler.pending_segments() * kPendingSegmentOverhead;
+  }
+
+  // The capture-wide buffer budget is spent (Analyzer): stop following this
+  // direction and free what it holds, like a direction that went encrypted.
+  void stop_following(const FrameRef& at) {
+    if (retained_bytes() == 0) return;
+    mode_ = Mode::opaque;
+    reassembler.stop_buffering();
+    stopped_ = true;
+    release_buffers();
+    conn_.event(at, dir_, "Stopped following: capture-wide buffer budget spent");
   }
 
   void on_stream_gap(uint64_t missing, const FrameRef& at) override {
@@ -548,6 +563,12 @@ void Connection::on_capture_end(const FrameRef& last) {
 }
 
 size_t Connection::retained_bytes() const { return client_->retained_bytes() + server_->retained_bytes(); }
+
+void Connection::shed_buffers(const FrameRef& at, const std::string& why) {
+  limit_hit(why);
+  client_->stop_following(at);
+  server_->stop_following(at);
+}
 
 model::ConnectionSummary Connection::take_summary() {
   client_->record_pending();

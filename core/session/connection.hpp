@@ -36,6 +36,9 @@ class Connection {
   bool closed() const { return closed_; }
   // Bytes held in this connection's per-direction buffers (capacity).
   size_t retained_bytes() const;
+  // Stop following both directions and free their buffers (the analyzer's
+  // capture-wide buffer budget is spent); `why` goes to limits_hit.
+  void shed_buffers(const model::FrameRef& at, const std::string& why);
   const model::ConnectionSummary& summary() const { return summary_; }
   // Final facts (records incomplete TLS records left in either direction).
   model::ConnectionSummary take_summary();

@@ -1,0 +1,181 @@
+// The analyzer's capture-wide limits (session::Limits) with small caps:
+// compact half-open flows, the flow table and followed-connection caps, the
+// capture-wide buffer budget, the cap on kept connection results and the
+// notes that say each was hit. tests/limits/test_limits.sh checks the default
+// caps on generated hostile captures with the CLI.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../../fuzz/fuzz_support.hpp"
+#include "net/packet.hpp"
+#include "session/analyzer.hpp"
+
+namespace session = rdpcap::session;
+namespace net = rdpcap::net;
+namespace fuzz = rdpcap::fuzz;
+using rdpcap::util::Bytes;
+
+namespace {
+
+constexpr uint32_t kServer = 0xC000020A;  // 192.0.2.10
+
+struct Feed {
+  session::Analyzer analyzer;
+  uint64_t number = 0;
+  int64_t now = 1'700'000'000'000'000;
+  explicit Feed(session::AnalyzerOptions o) : analyzer(std::move(o)) {}
+  void frame(const std::vector<uint8_t>& f) {
+    session::FrameInfo info;
+    info.number = ++number;
+    info.time_us = (now += 1000);
+    info.wire_length = static_cast<uint32_t>(f.size());
+    analyzer.on_frame(info, Bytes(f));
+  }
+  void tcp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+           Bytes payload = {}) {
+    frame(fuzz::ethernet_ipv4_tcp({src, dst, sport, dport, seq, ack, flags, payload}));
+  }
+  void syn(uint32_t client, uint16_t port) { tcp(client, port, kServer, 3389, 100, 0, net::tcp_flag::syn); }
+};
+
+std::vector<uint8_t> connection_request(const std::string& cookie) {
+  std::string body = "Cookie: mstshash=" + cookie + "\r\n";
+  body += std::string("\x01\x00\x08\x00\x03\x00\x00\x00", 8);  // RDP_NEG_REQ: SSL|HYBRID
+  std::vector<uint8_t> pdu = {3, 0, 0, 0, static_cast<uint8_t>(6 + body.size()), 0xE0, 0, 0, 0, 0, 0};
+  pdu.insert(pdu.end(), body.begin(), body.end());
+  pdu[3] = static_cast<uint8_t>(pdu.size());
+  return pdu;
+}
+
+// A handshake and an X.224 Connection Request from `client`.
+void rdp_request(Feed& f, uint32_t client, uint16_t port, const std::string& cookie) {
+  using namespace net::tcp_flag;
+  f.tcp(client, port, kServer, 3389, 100, 0, syn);
+  f.tcp(kServer, 3389, client, port, 500, 101, syn | ack);
+  const auto cr = connection_request(cookie);
+  f.tcp(client, port, kServer, 3389, 101, 501, ack | psh, Bytes(cr));
+}
+
+bool has_note(const session::AnalysisResult& r, const std::string& text) {
+  for (const auto& n : r.stats.notes)
+    if (n.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("limits: half-open flows are kept compact and all reported", "[session][limits]") {
+  session::AnalyzerOptions o;
+  o.limits.max_connections = 2;  // followed connections: half-open flows are not counted
+  Feed f(o);
+  for (uint32_t i = 0; i < 5; ++i) f.syn(0x0A000001 + i, 1000);
+  f.syn(0x0A000001, 1000);  // a retransmission of the first
+  const auto r = f.analyzer.finish();
+  REQUIRE(r.connections.size() == 5);
+  CHECK(r.stats.flows_dropped_at_cap == 0);
+  CHECK(r.stats.notes.empty());
+  CHECK(r.connections[0].summary.tcp.syn_count == 2);
+  CHECK(r.connections[0].summary.first.frame == 1);
+  CHECK(r.connections[0].summary.last.frame == 6);
+  for (const auto& c : r.connections) {
+    CHECK(c.summary.stage == rdpcap::model::Stage::tcp_connecting);
+    CHECK(c.findings.front().code == "tcp.syn_unanswered");
+  }
+}
+
+TEST_CASE("limits: a half-open flow answered later becomes a followed connection", "[session][limits]") {
+  using namespace net::tcp_flag;
+  session::AnalyzerOptions o;
+  o.limits.max_connections = 1;
+  Feed f(o);
+  f.syn(0x0A000001, 1000);
+  f.syn(0x0A000002, 1000);
+  f.tcp(kServer, 3389, 0x0A000001, 1000, 0, 101, syn | ack);  // followed: 1 of 1
+  f.tcp(kServer, 3389, 0x0A000002, 1000, 0, 101, rst | ack);  // over max_connections: dropped
+  const auto r = f.analyzer.finish();
+  REQUIRE(r.connections.size() == 1);
+  CHECK(r.connections[0].summary.tcp.syn_ack.frame == 3);
+  CHECK(r.stats.flows_dropped_at_cap == 1);
+  CHECK(has_note(r, "1 new flow was not followed"));
+}
+
+TEST_CASE("limits: the flow table cap drops new flows and says so", "[session][limits]") {
+  session::AnalyzerOptions o;
+  o.limits.max_flows = 4;
+  Feed f(o);
+  for (uint32_t i = 0; i < 6; ++i) f.syn(0x0A000001 + i, 1000);
+  const auto r = f.analyzer.finish();
+  CHECK(r.connections.size() == 4);
+  CHECK(r.stats.flows_dropped_at_cap == 2);
+  CHECK(has_note(r, "2 new flows were not followed"));
+}
+
+TEST_CASE("limits: closed flows make room in a full flow table", "[session][limits]") {
+  using namespace net::tcp_flag;
+  session::AnalyzerOptions o;
+  o.limits.max_flows = 8;
+  Feed f(o);
+  for (uint32_t i = 0; i < 20; ++i) {  // refused connections: each leaves a closed marker
+    f.syn(0x0A000001 + i, 1000);
+    f.tcp(kServer, 3389, 0x0A000001 + i, 1000, 0, 101, rst | ack);
+  }
+  const auto r = f.analyzer.finish();
+  CHECK(r.connections.size() == 20);
+  CHECK(r.stats.flows_dropped_at_cap == 0);
+}
+
+TEST_CASE("limits: kept results are capped, RDP connections first, the rest counted", "[session][limits]") {
+  session::AnalyzerOptions o;
+  o.limits.max_kept_connections = 3;
+  Feed f(o);
+  for (uint32_t i = 0; i < 10; ++i) f.syn(0x0A000001 + i, 1000);
+  rdp_request(f, 0x0A0000FF, 2000, "real");
+  const auto r = f.analyzer.finish();
+  REQUIRE(r.connections.size() == 3);
+  CHECK(r.stats.connections_not_reported == 8);
+  // The RDP connection started last but is kept; then the earliest others.
+  CHECK(r.connections[0].summary.first.frame == 1);
+  CHECK(r.connections[1].summary.first.frame == 2);
+  CHECK(r.connections[2].summary.negotiation.request->cookie == "real");
+  CHECK(r.connections[2].summary.id == 3);
+  CHECK(has_note(r, "8 finished connections over the report limit (3 connections"));
+  CHECK(has_note(r, "8 failed_tcp tcp.syn_unanswered"));
+}
+
+TEST_CASE("limits: kept results are capped by their size too", "[session][limits]") {
+  session::AnalyzerOptions o;
+  o.limits.max_kept_bytes = 1;  // no connection fits
+  Feed f(o);
+  rdp_request(f, 0x0A000001, 2000, "x");
+  const auto r = f.analyzer.finish();
+  CHECK(r.connections.empty());
+  CHECK(r.stats.connections_not_reported == 1);
+  CHECK(has_note(r, "1 finished connection over the report limit"));
+}
+
+TEST_CASE("limits: the capture-wide buffer budget stops the connection that grows", "[session][limits]") {
+  using namespace net::tcp_flag;
+  session::AnalyzerOptions o;
+  o.limits.max_buffered_bytes = 100 * 1024;
+  Feed f(o);
+  const std::vector<uint8_t> chunk(40 * 1024, 0x16);
+  for (uint32_t i = 0; i < 3; ++i) {
+    const uint32_t client = 0x0A000001 + i;
+    rdp_request(f, client, 2000, "c" + std::to_string(i));
+    // 40 KiB behind a one-byte hole, twice: 80 KiB buffered per connection.
+    const uint32_t next = 101 + static_cast<uint32_t>(connection_request("c0").size());
+    f.tcp(client, 2000, kServer, 3389, next + 1, 501, ack | psh, Bytes(chunk));
+    f.tcp(client, 2000, kServer, 3389, next + 1 + 40 * 1024, 501, ack | psh, Bytes(chunk));
+  }
+  const auto r = f.analyzer.finish();
+  REQUIRE(r.connections.size() == 3);
+  CHECK(r.stats.buffer_budget_hits == 2);  // the first fits (80 KiB); the next two would not
+  CHECK(r.connections[0].summary.limits_hit.empty());
+  for (int i = 1; i < 3; ++i) {
+    REQUIRE(r.connections[i].summary.limits_hit.size() == 1);
+    CHECK(r.connections[i].summary.limits_hit[0] == "capture-wide buffer budget (100 KiB)");
+  }
+  CHECK(has_note(r, "2 connections stopped being followed"));
+}
