@@ -52,6 +52,8 @@ class Env:
         os.makedirs(os.path.join(self.no_plugins, "4.0", "epan"))
         self.home = os.path.join(self.root, "home")
         os.makedirs(self.home)
+        self.no_extcap = os.path.join(self.root, "no-extcap")  # -G plugins would run every extcap
+        os.makedirs(self.no_extcap)
         self.pcaps = os.path.join(self.root, "pcaps")
         os.makedirs(self.pcaps)
         self.captures = []
@@ -82,7 +84,14 @@ class Env:
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
             "WIRESHARK_PLUGIN_DIR": self.plugins if plugin else self.no_plugins,
+            "WIRESHARK_EXTCAP_DIR": self.no_extcap,
         }
+        if self.args.preload and plugin:
+            # A sanitizer build of the plugin needs its runtime loaded first;
+            # tshark's own leaks at exit are not ours.
+            env["LD_PRELOAD"] = self.args.preload
+            env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+            env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
         if self.as_root:
             env["HOME"] = "/nonexistent"
             cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups", "env"]
@@ -190,7 +199,7 @@ def tshark_findings(env, capture, ports=(), reference_time=None):
 def crashed(r):
     err = r.stderr.decode(errors="replace")
     return (r.returncode < 0 or r.returncode >= 128 or "Segmentation fault" in err or "Aborted" in err
-            or "terminate called" in err or "rdpcap plugin error" in r.stdout.decode(errors="replace"))
+            or "terminate called" in err or "AddressSanitizer" in err or "runtime error:" in err or "rdpcap plugin error" in r.stdout.decode(errors="replace"))
 
 
 # ---- checks ----
@@ -515,6 +524,7 @@ def main():
     ap.add_argument("--editcap", default=shutil.which("editcap") or "/usr/bin/editcap")
     ap.add_argument("--check", action="append", choices=CHECKS)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--preload", default="", help="LD_PRELOAD for tshark (sanitizer runtime of an ASan build)")
     ap.add_argument("--only", default="", help="only captures whose file name contains this text")
     args = ap.parse_args()
     for name in ("plugin", "cli", "source_dir", "shared_pcaps", "tshark", "editcap"):
