@@ -66,5 +66,39 @@ check "hostile cookie: shown escaped" grep -qF 'cookie \x1b[2J\x07' "$tmp/hostil
 "$cli" --json "$tmp/hostile.pcap" > "$tmp/hostile.json"
 check "hostile cookie: escaped in JSON" grep -qF '"cookie": "\u001b[2J\u0007' "$tmp/hostile.json"
 
+# Terminal safety beyond the cookie: an SNI, an ALPN protocol and a
+# certificate's subject, issuer and dNSName made of ANSI escapes, C0/C1
+# controls, DEL, CR LF and invalid UTF-8 (tests/limits/hostile_pcap.py builds
+# the capture and the certificate DER). Text: no control byte but newline, no
+# C1 character, valid UTF-8. JSON/NDJSON: valid, no raw DEL or C1 either.
+/usr/bin/python3 "$top/tests/limits/hostile_pcap.py" hostile-text -o "$tmp/hostile-text.pcap"
+"$cli" --color never "$tmp/hostile-text.pcap" > "$tmp/ht.txt"
+"$cli" --json "$tmp/hostile-text.pcap" > "$tmp/ht.json"
+"$cli" --ndjson "$tmp/hostile-text.pcap" > "$tmp/ht.ndjson"
+terminal_safe() {  # terminal_safe FILE: only printable UTF-8, newlines (and JSON's escapes)
+  /usr/bin/python3 - "$1" <<'PY'
+import sys, unicodedata
+text = open(sys.argv[1], "rb").read().decode("utf-8")  # raises on invalid UTF-8
+bad = [c for c in text if (c != "\n" and unicodedata.category(c) == "Cc") or c in "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"]
+sys.exit(1 if bad else 0)
+PY
+}
+check "hostile fields: text report is terminal-safe" terminal_safe "$tmp/ht.txt"
+check "hostile fields: JSON is terminal-safe" terminal_safe "$tmp/ht.json"
+check "hostile fields: NDJSON is terminal-safe" terminal_safe "$tmp/ht.ndjson"
+check "hostile fields: JSON is valid" /usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/ht.json"
+check "hostile SNI: shown escaped in text" grep -qF '\x1b[31mRED\x1b[0m\x07\x08\x00\xff\xfe' "$tmp/ht.txt"
+check "hostile certificate subject: shown escaped in text" grep -qF 'CN=\1B[31mRED' "$tmp/ht.txt"
+check "hostile SNI: round-trips through JSON" /usr/bin/python3 -c "
+import json,sys
+d = json.load(open(sys.argv[1]))
+sni = d['connections'][0]['tls']['client_hello']['sni']
+sys.exit(0 if sni.startswith('\x1b[31mRED\x1b[0m\x07\x08\x00\ufffd') and sni.endswith('\x7f\x9b') else 1)" "$tmp/ht.json"
+check "hostile certificate dNSName: in JSON, escaped" /usr/bin/python3 -c "
+import json,sys
+d = json.load(open(sys.argv[1]))
+san = d['connections'][0]['tls']['certificates'][0]['san_dns']
+sys.exit(0 if san[0].startswith('\x1b[31mRED') and san[1] == 'ok.example' else 1)" "$tmp/ht.json"
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
