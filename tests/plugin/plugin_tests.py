@@ -20,7 +20,8 @@ Checks (--check, repeatable; default all):
   summary     tshark -q -z rdpcap,summary prints the CLI's text report
               (with and without -2)
   robustness  tshark never crashes, on every capture and on corrupted and
-              truncated copies (editcap -E with fixed seeds, cut files), and
+              truncated copies (editcap -E 0.02 and 0.05 with fixed seeds, cut
+              files, hostile captures from tests/limits/hostile_pcap.py), and
               exits as it does without the plugin
 """
 import argparse
@@ -470,9 +471,9 @@ def corrupt_copies(env):
     for i, capture in enumerate(env.captures):
         base = os.path.splitext(short(capture))[0]
         ext = os.path.splitext(capture)[1]
-        for seed in (1, 2):
+        for seed, rate in ((1, "0.02"), (2, "0.02"), (3, "0.05")):
             dst = os.path.join(out_dir, "%s.E%d%s" % (base, seed, ext))
-            subprocess.run([env.args.editcap, "-E", "0.02", "--seed", str(seed + i), capture, dst],
+            subprocess.run([env.args.editcap, "-E", rate, "--seed", str(seed + i), capture, dst],
                            capture_output=True)
             if os.path.exists(dst):
                 out.append(dst)
@@ -485,8 +486,29 @@ def corrupt_copies(env):
         with open(dst, "wb") as f:
             f.write(data[: max(24, len(data) * 2 // 3)])
         out.append(dst)
+    out += hostile_captures(env, out_dir)
     for f in out:
         os.chmod(f, 0o644)
+    return out
+
+
+# Adversarial captures from tests/limits/hostile_pcap.py, small enough for
+# tshark -V: control bytes and invalid UTF-8 in every displayed field, a
+# 1 MB "certificate", zero-length and maximal TLS records, a SYN flood,
+# endless out-of-order segments, a huge snap length, a record header claiming
+# 2 GB, a cut file.
+HOSTILE = [["hostile-text"], ["tls-records"], ["big-cert", "--bytes", "1000000"], ["syn-flood", "--count", "3000"],
+           ["flood-then-rdp", "--count", "2000"], ["ooo-endless", "--count", "3000"], ["huge-snaplen"],
+           ["caplen-over"], ["cut"]]
+
+
+def hostile_captures(env, out_dir):
+    generator = os.path.join(env.args.source_dir, "tests", "limits", "hostile_pcap.py")
+    out = []
+    for args in HOSTILE:
+        dst = os.path.join(out_dir, "hostile-%s.pcap" % args[0])
+        subprocess.run(["/usr/bin/python3", generator] + args + ["-o", dst], check=True)
+        out.append(dst)
     return out
 
 
