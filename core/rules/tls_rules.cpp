@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
+#include <vector>
 
 #include "rules/rule_context.hpp"
 #include "session/labels.hpp"
@@ -63,6 +65,22 @@ bool client_offers_suite(const tls::ClientHello& ch, uint16_t s) {
   return std::find(ch.cipher_suites.begin(), ch.cipher_suites.end(), s) != ch.cipher_suites.end();
 }
 
+// At most this many versions and suites are named as accepted elsewhere,
+// the most used first: a capture of many handshakes with distinct suites
+// would otherwise give every failing connection one line per suite
+// (quadratic memory and output).
+constexpr size_t kAcceptedShown = 8;
+
+template <typename Map>
+std::set<typename Map::key_type> most_used(const Map& counts) {
+  std::vector<std::pair<typename Map::mapped_type, typename Map::key_type>> by_use;
+  for (const auto& [value, n] : counts) by_use.push_back({n, value});
+  std::stable_sort(by_use.begin(), by_use.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::set<typename Map::key_type> out;
+  for (size_t i = 0; i < by_use.size() && i < kAcceptedShown; ++i) out.insert(by_use[i].second);
+  return out;
+}
+
 // What other connections to the same server prove it accepts.
 struct Inference {
   bool known = false;          // the server completed handshakes with others
@@ -81,20 +99,29 @@ Inference infer(const RuleContext& ctx, const tls::ClientHello& ch) {
   inf.known = true;
   const std::string server = endpoint(ctx.conn.server_ip, ctx.conn.server_port);
   bool any_version = false, any_suite = false;
+  const auto shown_versions = most_used(view.versions), shown_suites = most_used(view.suites);
   for (const auto& [v, count] : view.versions) {
     const bool offered = client_offers_version(ch, v);
     any_version |= offered;
+    if (!shown_versions.count(v)) continue;
     inf.lines.push_back({"server accepted elsewhere",
                          fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
                                      count == 1 ? "" : "s", version_text(v), offered ? "offered" : "did not offer")});
   }
+  if (view.versions.size() > shown_versions.size())
+    inf.lines.push_back({"server accepted elsewhere", fmt::format("and {} other TLS versions",
+                                                                  view.versions.size() - shown_versions.size())});
   for (const auto& [s, count] : view.suites) {
     const bool offered = client_offers_suite(ch, s);
     any_suite |= offered;
+    if (!shown_suites.count(s)) continue;
     inf.lines.push_back({"server accepted elsewhere",
                          fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
                                      count == 1 ? "" : "s", suite_text(s), offered ? "offered" : "did not offer")});
   }
+  if (view.suites.size() > shown_suites.size())
+    inf.lines.push_back({"server accepted elsewhere", fmt::format("and {} other cipher suites",
+                                                                  view.suites.size() - shown_suites.size())});
   inf.version_missing = !any_version;
   inf.suite_missing = !any_suite;
   return inf;

@@ -15,6 +15,10 @@ the scenario is about the file format itself):
                   first, then N refused connections (the real one must stay
                   in the report)
   flood-then-rdp  N refused connections, then the RDP negotiation
+  suite-spread    --count (default 5000) completed TLS handshakes to one
+                  server, each with another cipher suite, then as many
+                  ClientHellos answered by a handshake_failure alert (each
+                  one's evidence lists what the server accepted elsewhere)
   ooo-endless     one connection after an X.224 exchange whose client then
                   sends --count out-of-order segments above a hole that is
                   never filled (with fresh holes as the sequence moves on)
@@ -224,6 +228,35 @@ def big_cert(w, nbytes):
     c.close()
 
 
+def server_hello_suite(suite):
+    body = struct.pack(">H", 0x0303) + b"\x22" * 32 + b"\x00" + struct.pack(">HB", suite, 0) + b"\x00\x00"
+    return handshake(2, body)
+
+
+def suite_spread(w, n):
+    """n TLS 1.2 handshakes that complete, each with another cipher suite,
+    then n ClientHellos to the same server answered by a handshake_failure
+    alert: what the server "accepted elsewhere" is evidence for each.""" 
+    for i in range(n):
+        c = Conn(w, i + 1, sport=20000 + i % 40000)
+        c.handshake()
+        c.c2s(connection_request())
+        c.s2c(connection_confirm())
+        c.c2s(record(22, client_hello()))
+        c.s2c(record(22, server_hello_suite(0x0100 + i)))
+        c.c2s(record(20, b"\x01") + record(22, b"\x99" * 40))
+        c.s2c(record(20, b"\x01") + record(22, b"\x99" * 40))
+        c.close()
+    for i in range(n):
+        c = Conn(w, 0x100000 + i + 1, sport=20000 + i % 40000)
+        c.handshake()
+        c.c2s(connection_request())
+        c.s2c(connection_confirm())
+        c.c2s(record(22, client_hello()))
+        c.s2c(record(21, b"\x02\x28"))  # fatal handshake_failure
+        c.close()
+
+
 def tls_records(w):
     # Connection 1: zero-length records of the types that allow them, records
     # of 2^14 and 2^14 + 2048 bytes (the largest RFC 5246 6.2.3 allows), then
@@ -355,6 +388,8 @@ def main():
         elif s == "flood-then-rdp":
             syn_flood(w, a.count or 1_000_000, refused=True)
             negotiation(w, cookie=b"real").close()
+        elif s == "suite-spread":
+            suite_spread(w, a.count or 5000)
         elif s == "ooo-endless":
             ooo_endless(w, a.count or 1_000_000)
         elif s == "ooo-many":

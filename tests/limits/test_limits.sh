@@ -78,6 +78,14 @@ check "synack-flood: exit 0 or 1" test "$(rc synack-flood)" -le 1
 run flood-then-rdp 300 120 flood-then-rdp --count $((200000 / scale)) -- --json
 check "flood-then-rdp: the real negotiation is listed" json flood-then-rdp "any((c['negotiation'].get('request') or {}).get('cookie') == 'real' for c in d['connections'])"
 
+# 5000 handshakes to one server with 5000 different suites, then 5000
+# failures: each failure names at most 8 suites accepted elsewhere (it used
+# to name all: quadratic memory).
+run suite-spread 400 120 suite-spread --count $((5000 / scale)) -- --json
+check "suite-spread: exit 1" test "$(rc suite-spread)" = 1
+check "suite-spread: bounded evidence per finding" json suite-spread "max(len(f['evidence']) for c in d['connections'] for f in c['findings']) <= 20"
+check "suite-spread: the others counted" json suite-spread "any(e['value'].startswith('and ') and e['value'].endswith(' other cipher suites') for f in d['connections'][-1]['findings'] for e in f['evidence'])"
+
 # Endless out-of-order segments in one connection: per-direction caps.
 run ooo-endless 64 120 ooo-endless --count $((1000000 / scale)) -- --json
 check "ooo-endless: exit 0 or 1" test "$(rc ooo-endless)" -le 1
