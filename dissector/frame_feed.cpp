@@ -8,6 +8,7 @@
 
 #include "file_state.hpp"
 #include "link_type.hpp"
+#include "util/time.hpp"
 
 namespace rdpcap::plugin {
 
@@ -41,7 +42,7 @@ void feed_frame(tvbuff_t* tvb, packet_info* pinfo) {
   }
   session::FrameInfo frame;  // trivially destructible aggregate
   frame.number = pinfo->num;
-  frame.time_us = static_cast<int64_t>(pinfo->abs_ts.secs) * 1000000 + pinfo->abs_ts.nsecs / 1000;
+  frame.time_us = util::to_micros(pinfo->abs_ts.secs, pinfo->abs_ts.nsecs / 1000);
   frame.wire_length = pinfo->fd->pkt_len;
   feed_copy(frame, pinfo->rec->rec_header.packet_header.pkt_encap, copy, length);
 }

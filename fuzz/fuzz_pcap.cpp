@@ -11,6 +11,7 @@
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "session/analyzer.hpp"
+#include "util/time.hpp"
 
 using namespace rdpcap;
 
@@ -35,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (pcap_next_ex(pcap, &header, &frame) == 1) {
     session::FrameInfo info;
     info.number = ++n;
-    info.time_us = static_cast<int64_t>(header->ts.tv_sec) * 1000000 + header->ts.tv_usec;
+    info.time_us = rdpcap::util::to_micros(header->ts.tv_sec, header->ts.tv_usec);
     info.link_type = static_cast<uint32_t>(link_type);
     info.wire_length = header->len;
     analyzer.on_frame(info, util::Bytes(frame, header->caplen));

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "net/packet.hpp"
+#include "util/time.hpp"
 
 namespace rdpcap::cli {
 
@@ -44,7 +45,7 @@ ReadResult read_capture(const std::string& path, session::Analyzer& analyzer, Re
     ++result.frames;
     session::FrameInfo frame;
     frame.number = result.frames;
-    frame.time_us = static_cast<int64_t>(header->ts.tv_sec) * 1000000 + header->ts.tv_usec;
+    frame.time_us = util::to_micros(header->ts.tv_sec, header->ts.tv_usec);
     frame.link_type = static_cast<uint32_t>(link_type);
     frame.wire_length = header->len;
     analyzer.on_frame(frame, util::Bytes(data, header->caplen));

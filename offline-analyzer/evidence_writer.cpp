@@ -10,6 +10,7 @@
 #include "net/packet.hpp"
 #include "pcapng_writer.hpp"
 #include "util/escape.hpp"
+#include "util/time.hpp"
 
 namespace rdpcap::cli {
 
@@ -152,7 +153,7 @@ EvidenceResult write_evidence(const session::AnalysisResult& result, const Evide
 
     Pending p;
     p.index = next_index++;
-    p.time_us = static_cast<int64_t>(header->ts.tv_sec) * 1000000 + header->ts.tv_usec;
+    p.time_us = util::to_micros(header->ts.tv_sec, header->ts.tv_usec);
     p.original = header->len;
     p.data.assign(data, data + header->caplen);
     if (auto it = comments.find(number); it != comments.end()) p.comments = it->second;

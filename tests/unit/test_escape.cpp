@@ -31,3 +31,14 @@ TEST_CASE("HTML and Markdown render capture strings inert", "[escape]") {
   CHECK(escape_markdown("**x** | [a](b)") == "\\*\\*x\\*\\* \\| \\[a\\]\\(b\\)");
   CHECK(escape_markdown("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert\\(1\\)&gt;");
 }
+
+#include "util/time.hpp"
+
+TEST_CASE("Capture times convert to microseconds without overflow", "[escape]") {
+  CHECK(to_micros(1741597200, 123456) == 1741597200123456);
+  CHECK(to_micros(-1, 0) == -1000000);
+  CHECK(to_micros(14593352625162, 0) == kMaxTimeMicros);  // the fuzz_pcap reproducer's timestamp
+  CHECK(to_micros(INT64_MAX, 999999) == kMaxTimeMicros);
+  CHECK(to_micros(INT64_MIN, 0) == -kMaxTimeMicros);
+  CHECK(to_micros(kMaxTimeMicros / 1000000, 999999) == kMaxTimeMicros);
+}
