@@ -15,6 +15,7 @@
 #include "session/connection.hpp"
 #include "session/flow_key.hpp"
 #include "session/flow_table.hpp"
+#include "util/time.hpp"
 
 namespace rdpcap::session {
 
@@ -470,16 +471,19 @@ uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
 void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
   Impl& s = *impl_;
   auto& st = s.stats;
-  if (st.frames == 0) st.first_time_us = frame.time_us;
+  // Whatever the front end passes, times stay within +/- 2^53 us so that
+  // differences between them (idle times, durations) cannot overflow.
+  const int64_t time_us = std::clamp(frame.time_us, -util::kMaxTimeMicros, util::kMaxTimeMicros);
+  if (st.frames == 0) st.first_time_us = time_us;
   ++st.frames;
   st.bytes += frame.wire_length ? frame.wire_length : data.size();
-  st.last_time_us = frame.time_us;
-  const model::FrameRef at{frame.number, frame.time_us};
+  st.last_time_us = time_us;
+  const model::FrameRef at{frame.number, time_us};
   s.last_frame = at;
 
   if (net::PlainTcp tcp; net::peek_plain_tcp(frame.link_type, data, tcp) && s.ignorable(tcp)) {
     ++st.tcp_segments;  // what on_tcp() would have done with it
-    s.maybe_sweep(frame.time_us);
+    s.maybe_sweep(time_us);
     return;
   }
 
@@ -498,7 +502,7 @@ void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
     s.on_tcp(packet.tcp, at);
   else if (packet.kind == net::PacketKind::icmp_unreachable)
     s.on_icmp(packet.icmp, at);
-  s.maybe_sweep(frame.time_us);
+  s.maybe_sweep(time_us);
 }
 
 AnalysisResult Analyzer::finish() {

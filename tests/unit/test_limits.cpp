@@ -4,6 +4,7 @@
 // notes that say each was hit. tests/limits/test_limits.sh checks the default
 // caps on generated hostile captures with the CLI.
 #include <catch2/catch.hpp>
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "../../fuzz/fuzz_support.hpp"
 #include "net/packet.hpp"
 #include "session/analyzer.hpp"
+#include "util/time.hpp"
 
 namespace session = rdpcap::session;
 namespace net = rdpcap::net;
@@ -178,4 +180,27 @@ TEST_CASE("limits: the capture-wide buffer budget stops the connection that grow
     CHECK(r.connections[i].summary.limits_hit[0] == "capture-wide buffer budget (100 KiB)");
   }
   CHECK(has_note(r, "2 connections stopped being followed"));
+}
+
+TEST_CASE("limits: extreme capture times do not overflow", "[session][limits]") {
+  // A front end may pass any 64-bit time; the analyzer clamps it (util/time.hpp),
+  // so idle times and durations cannot overflow (UBSan checks it in build-asan).
+  using namespace net::tcp_flag;
+  session::AnalyzerOptions o;
+  o.limits.idle_timeout_us = 1'000'000;
+  session::Analyzer analyzer(o);
+  const int64_t times[] = {INT64_MIN, INT64_MAX, 0, INT64_MIN + 1, INT64_MAX};
+  uint64_t n = 0;
+  for (int64_t t : times) {
+    const auto f = fuzz::ethernet_ipv4_tcp({0x0A000001, kServer, 1000, 3389, 100, 0, syn, {}});
+    session::FrameInfo info;
+    info.number = ++n;
+    info.time_us = t;
+    analyzer.on_frame(info, Bytes(f));
+  }
+  const auto r = analyzer.finish();
+  REQUIRE(r.connections.size() == 1);
+  CHECK(r.stats.first_time_us == -rdpcap::util::kMaxTimeMicros);
+  CHECK(r.stats.last_time_us == rdpcap::util::kMaxTimeMicros);
+  CHECK(r.connections[0].summary.tcp.syn_count == 5);
 }
