@@ -132,6 +132,32 @@ DecodeStatus walk_ipv6_ext(ByteReader& r, uint8_t next, Ipv6Upper& up) {
 // --- TCP (RFC 9293 3.1) ------------------------------------------------------
 // `r` covers the captured TCP bytes, `wire_len` the TCP length from IP.
 // For a first fragment (`partial`) an incomplete header is not an error.
+// RFC 791 3.1: the fixed 20-byte IPv4 header. The caller has checked that
+// 20 bytes are there.
+struct Ipv4Header {
+  uint8_t vihl = 0, proto = 0;
+  uint16_t total_length = 0, frag = 0;
+  IpAddress src, dst;
+  size_t ihl() const { return size_t{static_cast<uint8_t>(vihl & 0x0F)} * 4; }
+};
+
+Ipv4Header read_ipv4_header(ByteReader& r) {
+  Ipv4Header h;
+  uint8_t tos = 0, ttl = 0;
+  uint16_t id = 0, cksum = 0;
+  r.u8(h.vihl);
+  r.u8(tos);
+  r.u16be(h.total_length);
+  r.u16be(id);
+  r.u16be(h.frag);
+  r.u8(ttl);
+  r.u8(h.proto);
+  r.u16be(cksum);
+  read_v4(r, h.src);
+  read_v4(r, h.dst);
+  return h;
+}
+
 DecodeStatus decode_tcp(ByteReader r, uint32_t wire_len, bool partial, DecodedPacket& out) {
   if (r.remaining() < 20) {
     if (partial) {  // header cut by fragmentation: kind stays other
@@ -190,21 +216,12 @@ DecodeStatus decode_quoted_v4(ByteReader r, IcmpUnreachable& ic) {
   if ((vihl >> 4) != 4) return DecodeStatus::malformed;
   size_t ihl = size_t{static_cast<uint8_t>(vihl & 0x0F)} * 4;
   if (ihl < 20) return DecodeStatus::malformed;
-  uint8_t tos = 0, ttl = 0, proto = 0;
-  uint16_t tot = 0, id = 0, frag = 0, cksum = 0;
-  r.u8(vihl);
-  r.u8(tos);
-  r.u16be(tot);
-  r.u16be(id);
-  r.u16be(frag);
-  r.u8(ttl);
-  r.u8(proto);
-  r.u16be(cksum);
-  read_v4(r, ic.quoted_src);
-  read_v4(r, ic.quoted_dst);
+  const Ipv4Header h = read_ipv4_header(r);
+  ic.quoted_src = h.src;
+  ic.quoted_dst = h.dst;
   if (!r.skip(ihl - 20)) return DecodeStatus::truncated;
-  ic.quoted_protocol = proto;
-  return decode_quoted_ports(r, (frag & 0x1FFF) != 0, ic);
+  ic.quoted_protocol = h.proto;
+  return decode_quoted_ports(r, (h.frag & 0x1FFF) != 0, ic);
 }
 
 DecodeStatus decode_quoted_v6(ByteReader r, IcmpUnreachable& ic) {
@@ -258,18 +275,11 @@ DecodeStatus decode_icmp(ByteReader r, bool complete, const IpAddress& reporter,
 DecodeStatus decode_ipv4(Bytes frame, DecodedPacket& out) {
   ByteReader r(frame);
   if (r.remaining() < 20) return DecodeStatus::truncated;
-  uint8_t vihl = 0, tos = 0, ttl = 0, proto = 0;
-  uint16_t tot = 0, id = 0, frag = 0, cksum = 0;
-  r.u8(vihl);
-  r.u8(tos);
-  r.u16be(tot);
-  r.u16be(id);
-  r.u16be(frag);
-  r.u8(ttl);
-  r.u8(proto);
-  r.u16be(cksum);
-  if ((vihl >> 4) != 4) return DecodeStatus::malformed;
-  size_t ihl = size_t{static_cast<uint8_t>(vihl & 0x0F)} * 4;
+  const Ipv4Header h = read_ipv4_header(r);
+  const uint8_t proto = h.proto;
+  const uint16_t tot = h.total_length, frag = h.frag;
+  if ((h.vihl >> 4) != 4) return DecodeStatus::malformed;
+  size_t ihl = h.ihl();
   if (ihl < 20) return DecodeStatus::malformed;
   // Total length 0 is what captures taken on a host with TCP segmentation
   // offload show: the packet is as long as what was captured.
@@ -277,9 +287,8 @@ DecodeStatus decode_ipv4(Bytes frame, DecodedPacket& out) {
   if (wire_total < ihl) return DecodeStatus::malformed;
   if (frame.size() < ihl) return DecodeStatus::truncated;
 
-  IpAddress src, dst;
-  read_v4(r, src);
-  read_v4(r, dst);
+  const IpAddress& src = h.src;
+  const IpAddress& dst = h.dst;
   r.skip(ihl - 20);  // options
   size_t captured_total = std::min(wire_total, frame.size());
   ByteReader body(frame.subspan(ihl, captured_total - ihl));
