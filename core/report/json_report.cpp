@@ -335,7 +335,7 @@ Json capture_json(const session::AnalysisResult& result, const std::string& capt
               {"tcp_segments", s.tcp_segments},
               {"undecodable_frames", s.undecodable_frames},
               {"unsupported_link_frames", s.unsupported_link_frames},
-              {"flows_dropped_at_cap", s.flows_dropped_at_cap},
+              {"segments_over_flow_cap", s.segments_over_flow_cap},
               {"connections", result.connections.size()},
               {"findings", {{"error", sev["error"]}, {"warning", sev["warning"]}, {"info", sev["info"]}}}};
   if (!s.notes.empty()) {  // a capture-wide cap was hit (session::Limits); absent otherwise

@@ -244,10 +244,11 @@ std::vector<Fact> capture_facts(const session::AnalysisResult& result, const std
     if (has_problem(r)) problems += fmt::format("{}#{}", problems.empty() ? "" : ", ", r.summary.id);
   out.push_back({"With a problem", problems.empty() ? std::string("none") : problems});
   out.push_back({"Certificates checked at", x509::format_utc(result.reference_time_s)});
-  if (s.unsupported_link_frames || s.undecodable_frames || s.flows_dropped_at_cap)
-    out.push_back({"Not analyzed", fmt::format("{} frames with an unsupported link type, {} undecodable, {} flows over "
-                                               "the connection limit",
-                                               s.unsupported_link_frames, s.undecodable_frames, s.flows_dropped_at_cap)});
+  if (s.unsupported_link_frames || s.undecodable_frames || s.segments_over_flow_cap)
+    out.push_back({"Not analyzed", fmt::format("{} frames with an unsupported link type, {} undecodable, {} TCP "
+                                               "segments over the connection caps",
+                                               s.unsupported_link_frames, s.undecodable_frames,
+                                               s.segments_over_flow_cap)});
   if (options.redacted) out.push_back({"Redacted", "user names (X.224 cookie) and server names asked (TLS SNI)"});
   if (!options.evidence_name.empty()) {
     std::string ids;

@@ -157,10 +157,9 @@ std::string render_text(const session::AnalysisResult& result, const std::string
   if (!result.connections.empty()) {
     out += wrap("  outcomes: ", outcome_counts(result), 4);
   }
-  if (s.unsupported_link_frames || s.undecodable_frames || s.flows_dropped_at_cap)
-    out += wrap("  note: ", fmt::format("{} frames with an unsupported link type, {} undecodable, {} flows over the "
-                                        "connection limit",
-                                        s.unsupported_link_frames, s.undecodable_frames, s.flows_dropped_at_cap),
+  if (s.unsupported_link_frames || s.undecodable_frames)
+    out += wrap("  note: ", fmt::format("{} frames with an unsupported link type, {} undecodable",
+                                        s.unsupported_link_frames, s.undecodable_frames),
                 4);
   for (const auto& note : s.notes) out += wrap("  note: ", safe(note), 4);  // capture-wide caps hit (Limits)
   if (result.connections.empty()) out += "\n  No RDP connections found (TCP 3389, --port ports, or X.224 by content).\n";

@@ -202,7 +202,7 @@ struct Analyzer::Impl {
   Flow* start_connection(const FlowKey& key, const net::TcpSegment& seg, bool client_is_source, bool by_port,
                          int64_t now) {
     if (live >= options.limits.max_connections || (flows.find(key) == flows.end() && !room_for_flow())) {
-      ++stats.flows_dropped_at_cap;
+      ++stats.segments_over_flow_cap;
       return nullptr;
     }
     Flow& flow = flows[key];
@@ -264,7 +264,7 @@ struct Analyzer::Impl {
     const FlowKey key = it->first;
     Flow& flow = it->second;
     if (!anyway && live >= options.limits.max_connections) {
-      ++stats.flows_dropped_at_cap;
+      ++stats.segments_over_flow_cap;
       erase(it);
       return nullptr;
     }
@@ -323,7 +323,7 @@ struct Analyzer::Impl {
       if (!meaningful) return;  // stray ACK/FIN of a connection we never saw start
       if (syn_only && to_rdp && seg.payload.empty()) {  // keep it compact until the server answers
         if (!room_for_flow()) {
-          ++stats.flows_dropped_at_cap;
+          ++stats.segments_over_flow_cap;
           return;
         }
         Flow& flow = flows[key];
@@ -435,10 +435,11 @@ struct Analyzer::Impl {
   void write_notes() {
     const auto& lim = options.limits;
     auto& notes = stats.notes;
-    if (stats.flows_dropped_at_cap)
-      notes.push_back(fmt::format("{} new flow{} not followed: at most {} connections are followed at once and {} "
-                                  "flows tracked",
-                                  stats.flows_dropped_at_cap, stats.flows_dropped_at_cap == 1 ? " was" : "s were",
+    if (stats.segments_over_flow_cap)
+      notes.push_back(fmt::format("{} TCP segment{} that would have started a new flow {} not followed: at most {} "
+                                  "connections are followed at once and {} flows tracked",
+                                  stats.segments_over_flow_cap, stats.segments_over_flow_cap == 1 ? "" : "s",
+                                  stats.segments_over_flow_cap == 1 ? "was" : "were",
                                   lim.max_connections, lim.max_flows));
     if (stats.buffer_budget_hits)
       notes.push_back(fmt::format("{} connection{} stopped being followed when all connections together held {} of "

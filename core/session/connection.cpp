@@ -88,10 +88,17 @@ void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
     }
     advance(Stage::tcp_established);
   }
-  if (!syn && (ack || !seg.payload.empty())) advance(Stage::tcp_established);
+  // An RST (with or without ACK) answering a SYN is a refusal, not a handshake.
+  const bool rst = seg.flags & net::tcp_flag::rst;
+  if (!syn && !rst && (ack || !seg.payload.empty())) advance(Stage::tcp_established);
 
-  if (ack && !(seg.flags & net::tcp_flag::rst)) peer.reassembler.on_peer_ack(seg.ack, at, peer);
-  if (!syn && !seg.payload.empty()) self.reassembler.on_segment(seg.seq, seg.payload, at, self);
+  if (ack && !rst) peer.reassembler.on_peer_ack(seg.ack, at, peer);
+  if (!syn && !seg.payload.empty()) {
+    self.reassembler.on_segment(seg.seq, seg.payload, at, self);
+    if (self.reassembler.cap_hit())
+      limit_hit(fmt::format("out-of-order bytes waiting per direction ({} KiB): holes given up",
+                            limits_.reassembly_bytes / 1024));
+  }
 
   if (seg.flags & net::tcp_flag::fin) {
     FrameRef& fin = is_client ? tcp.client_fin : tcp.server_fin;
@@ -102,7 +109,7 @@ void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
     }
     if (tcp.client_fin.seen() && tcp.server_fin.seen()) closed_ = true;
   }
-  if (seg.flags & net::tcp_flag::rst) {
+  if (rst) {
     FrameRef& rst = is_client ? tcp.client_rst : tcp.server_rst;
     if (!rst.seen()) {
       rst = at;

@@ -72,7 +72,7 @@ check "syn-rst: counted as refused" grep -q "failed_tcp tcp.refused" "$tmp/syn-r
 # Connections kept open (SYN + SYN-ACK): at most 50000 followed at once.
 run synack-flood 300 120 synack-flood --count $((200000 / scale)) -- --json
 check "synack-flood: exit 0 or 1" test "$(rc synack-flood)" -le 1
-[ "$scale" = 1 ] && check "synack-flood: flows over the limit counted" json synack-flood "d['capture']['flows_dropped_at_cap'] == 150000"
+[ "$scale" = 1 ] && check "synack-flood: flows over the limit counted" json synack-flood "d['capture']['segments_over_flow_cap'] == 150000"
 
 # The RDP connection that matters is listed even after 200000 refused ones.
 run flood-then-rdp 300 120 flood-then-rdp --count $((200000 / scale)) -- --json

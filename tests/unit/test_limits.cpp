@@ -45,8 +45,10 @@ struct Feed {
 std::vector<uint8_t> connection_request(const std::string& cookie) {
   std::string body = "Cookie: mstshash=" + cookie + "\r\n";
   body += std::string("\x01\x00\x08\x00\x03\x00\x00\x00", 8);  // RDP_NEG_REQ: SSL|HYBRID
-  std::vector<uint8_t> pdu = {3, 0, 0, 0, static_cast<uint8_t>(6 + body.size()), 0xE0, 0, 0, 0, 0, 0};
-  pdu.insert(pdu.end(), body.begin(), body.end());
+  std::vector<uint8_t> pdu;
+  pdu.reserve(11 + body.size());  // (an exact reserve also avoids a GCC 12 -Warray-bounds false positive)
+  for (uint8_t b : {3, 0, 0, 0, static_cast<int>(6 + body.size()), 0xE0, 0, 0, 0, 0, 0}) pdu.push_back(b);
+  for (char ch : body) pdu.push_back(static_cast<uint8_t>(ch));
   pdu[3] = static_cast<uint8_t>(pdu.size());
   return pdu;
 }
@@ -76,7 +78,7 @@ TEST_CASE("limits: half-open flows are kept compact and all reported", "[session
   f.syn(0x0A000001, 1000);  // a retransmission of the first
   const auto r = f.analyzer.finish();
   REQUIRE(r.connections.size() == 5);
-  CHECK(r.stats.flows_dropped_at_cap == 0);
+  CHECK(r.stats.segments_over_flow_cap == 0);
   CHECK(r.stats.notes.empty());
   CHECK(r.connections[0].summary.tcp.syn_count == 2);
   CHECK(r.connections[0].summary.first.frame == 1);
@@ -99,8 +101,8 @@ TEST_CASE("limits: a half-open flow answered later becomes a followed connection
   const auto r = f.analyzer.finish();
   REQUIRE(r.connections.size() == 1);
   CHECK(r.connections[0].summary.tcp.syn_ack.frame == 3);
-  CHECK(r.stats.flows_dropped_at_cap == 1);
-  CHECK(has_note(r, "1 new flow was not followed"));
+  CHECK(r.stats.segments_over_flow_cap == 1);
+  CHECK(has_note(r, "1 TCP segment that would have started a new flow was not followed"));
 }
 
 TEST_CASE("limits: the flow table cap drops new flows and says so", "[session][limits]") {
@@ -110,8 +112,8 @@ TEST_CASE("limits: the flow table cap drops new flows and says so", "[session][l
   for (uint32_t i = 0; i < 6; ++i) f.syn(0x0A000001 + i, 1000);
   const auto r = f.analyzer.finish();
   CHECK(r.connections.size() == 4);
-  CHECK(r.stats.flows_dropped_at_cap == 2);
-  CHECK(has_note(r, "2 new flows were not followed"));
+  CHECK(r.stats.segments_over_flow_cap == 2);
+  CHECK(has_note(r, "2 TCP segments that would have started a new flow were not followed"));
 }
 
 TEST_CASE("limits: closed flows make room in a full flow table", "[session][limits]") {
@@ -125,7 +127,43 @@ TEST_CASE("limits: closed flows make room in a full flow table", "[session][limi
   }
   const auto r = f.analyzer.finish();
   CHECK(r.connections.size() == 20);
-  CHECK(r.stats.flows_dropped_at_cap == 0);
+  CHECK(r.stats.segments_over_flow_cap == 0);
+  for (const auto& c : r.connections) {  // an RST-ACK answering the SYN is no handshake
+    CHECK(c.summary.stage == rdpcap::model::Stage::tcp_connecting);
+    CHECK(c.findings.front().code.rfind("tcp.refused", 0) == 0);
+  }
+}
+
+TEST_CASE("limits: a direction whose out-of-order bytes outgrow the reassembly cap says so", "[session][limits]") {
+  using namespace net::tcp_flag;
+  session::AnalyzerOptions o;
+  o.limits.reassembly_bytes = 4 * 1024;
+  Feed f(o);
+  rdp_request(f, 0x0A000001, 1000, "u");
+  const std::vector<uint8_t> chunk(1000, 0x17);
+  // Client data after a 1-byte hole (never filled): 10 segments = 10 000 bytes waiting.
+  const uint32_t after_cr = 101 + static_cast<uint32_t>(connection_request("u").size());
+  for (uint32_t i = 0; i < 10; ++i) f.tcp(0x0A000001, 1000, kServer, 3389, after_cr + 1 + i * 1000, 501, ack, Bytes(chunk));
+  const auto r = f.analyzer.finish();
+  REQUIRE(r.connections.size() == 1);
+  const auto& hit = r.connections[0].summary.limits_hit;
+  REQUIRE(hit.size() == 1);
+  CHECK(hit[0] == "out-of-order bytes waiting per direction (4 KiB): holes given up");
+  CHECK(r.connections[0].summary.tcp.client_gaps >= 1);
+}
+
+TEST_CASE("limits: in-order data never reports the reassembly cap", "[session][limits]") {
+  using namespace net::tcp_flag;
+  session::AnalyzerOptions o;
+  o.limits.reassembly_bytes = 4 * 1024;
+  Feed f(o);
+  rdp_request(f, 0x0A000001, 1000, "u");
+  const std::vector<uint8_t> chunk(1000, 0x17);
+  const uint32_t after_cr = 101 + static_cast<uint32_t>(connection_request("u").size());
+  for (uint32_t i = 0; i < 10; ++i) f.tcp(0x0A000001, 1000, kServer, 3389, after_cr + i * 1000, 501, ack, Bytes(chunk));
+  const auto r = f.analyzer.finish();
+  REQUIRE(r.connections.size() == 1);
+  CHECK(r.connections[0].summary.limits_hit.empty());
 }
 
 TEST_CASE("limits: kept results are capped, RDP connections first, the rest counted", "[session][limits]") {
