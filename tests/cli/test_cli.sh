@@ -5,14 +5,7 @@
 set -u
 cli=$1 top=$2
 samples=$top/samples/pcaps
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  checks=$((checks + 1))
-  if "$@"; then :; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 rc_of() { "$@" > "$tmp/out" 2> "$tmp/err"; echo $?; }
 
 check "--version exits 0 and names the tool" bash -c "'$cli' --version | grep -q '^rdpcap-analyze [0-9]'"
@@ -100,5 +93,4 @@ d = json.load(open(sys.argv[1]))
 san = d['connections'][0]['tls']['certificates'][0]['san_dns']
 sys.exit(0 if san[0].startswith('\x1b[31mRED') and san[1] == 'ok.example' else 1)" "$tmp/ht.json"
 
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish cli

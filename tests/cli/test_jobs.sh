@@ -6,14 +6,7 @@
 set -u
 cli=$1 top=$2
 samples=$top/samples/pcaps
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  checks=$((checks + 1))
-  if "$@"; then :; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 
 files=("$samples"/22-mixed-two-servers.pcap "$tmp/missing.pcap" "$samples"/*.pcap* "$samples"/09-tls-no-shared-cipher-alert.pcap)
 for fmt in --json --ndjson "--color never"; do
@@ -51,5 +44,4 @@ if command -v script > /dev/null; then
   check "auto, terminal, small input: silent" test ! -s "$tmp/tty-small.err"
 fi
 
-echo "$checks checks, $failures failures"
-[ "$failures" = 0 ]
+finish jobs

@@ -11,14 +11,7 @@
 set -u
 cli=$1 top=$2 sanitized=${3:-}
 gen="/usr/bin/python3 $top/tests/limits/hostile_pcap.py"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  checks=$((checks + 1))
-  if "$@"; then :; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
 scale=1
 [ "$sanitized" = --sanitized ] && scale=10
 
@@ -32,7 +25,7 @@ run() {
   [ $# -gt 0 ] && shift
   cli_args=("$@")
   local t0=$SECONDS
-  $gen "${gen_args[@]}" -o "$tmp/$name.pcap" || { echo "FAIL: generator $name"; failures=$((failures + 1)); return; }
+  $gen "${gen_args[@]}" -o "$tmp/$name.pcap" || { bad "generator $name"; return; }
   local t1=$SECONDS
   timeout 600 /usr/bin/time -f %M -o "$tmp/$name.rss" "$cli" "${cli_args[@]}" "$tmp/$name.pcap" \
     > "$tmp/$name.out" 2> "$tmp/$name.err"
@@ -131,5 +124,4 @@ for broken in bad-magic short-header; do
   check "$broken: nothing on stdout" test ! -s "$tmp/$broken.out"
 done
 
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish limits

@@ -9,11 +9,7 @@ cli=$1 src=$2 art=$3
 pcaps=$src/samples/pcaps
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$art"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 command -v tshark > /dev/null || { echo "FAIL: tshark not installed (tools/setup-debian)"; exit 1; }
 
 # same_findings SAMPLE [--connection N ...]: findings of the evidence's connections match.
@@ -95,5 +91,4 @@ for f in multi-09-tls-no-shared-cipher-alert.md multi-14-neg-failure-hybrid-requ
 done
 grep -q 'x224.neg_failure' "$tmp/multi-14-neg-failure-hybrid-required.md" && ok || bad "several inputs: wrong report content"
 
-echo "evidence: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish evidence

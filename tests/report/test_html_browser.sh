@@ -9,11 +9,7 @@ set -u
 cli=$1 src=$2 art=$3
 pcaps=$src/samples/pcaps
 mkdir -p "$art"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || { echo "FAIL: chromium not installed (tools/setup-debian installs it)"; exit 1; }
 
@@ -74,5 +70,4 @@ chrome "$tmp/csp.err" --dump-dom "file://$tmp/csp.html" > "$tmp/csp.dom"
 console_errors "$tmp/csp.err" > /dev/null && ok || bad "control: a blocked script left no console message"
 grep -q '<title>c</title>' "$tmp/csp.dom" && ok || bad "control: the CSP did not block the script"
 
-echo "html_browser: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish html_browser

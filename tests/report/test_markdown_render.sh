@@ -8,11 +8,7 @@
 set -u
 cli=$1 src=$2 art=$3
 mkdir -p "$art"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 command -v cmark-gfm > /dev/null || { echo "FAIL: cmark-gfm not installed (tools/setup-debian installs it)"; exit 1; }
 
 "$cli" --report "$tmp/24-live.md" "$src/samples/pcaps/24-hostile-certificate-names.pcap" > /dev/null
@@ -66,5 +62,4 @@ grep -qF '&lt;img src=x onerror=alert(1)&gt;' "$live" && ok || bad "24: hostile 
 grep -qF '&lt;b&gt;bob&lt;/b&gt;|**x**[a](javascript:alert(3))' "$live" && ok || bad "24: hostile cookie not shown as text"
 grep -q $'\x1b' "$tmp/24-live.md" && bad "24: an ESC character reached the Markdown" || ok
 cp "$live" "$art/markdown-24-rendered.html"
-echo "markdown_render: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish markdown_render

@@ -8,11 +8,7 @@ set -u
 cli=$1 src=$2 art=$3
 pcaps=$src/samples/pcaps
 mkdir -p "$art"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 # check SAMPLE SECRET...: secrets found without --redact, absent with it.
 check() {
@@ -64,5 +60,4 @@ check 24-hostile-certificate-names.pcap '<b>bob</b>|**x**[a](javascript:alert(3)
 sni08=$("$cli" --json "$pcaps/08-cert-sni-mismatch.pcap" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"][0]["tls"]["client_hello"]["sni"])')
 [ -n "$sni08" ] && check 08-cert-sni-mismatch.pcap "$sni08" alice || bad "08: no SNI found"
 
-echo "redaction: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish redaction
