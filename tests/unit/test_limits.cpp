@@ -134,17 +134,22 @@ TEST_CASE("limits: closed flows make room in a full flow table", "[session][limi
   }
 }
 
-TEST_CASE("limits: a direction whose out-of-order bytes outgrow the reassembly cap says so", "[session][limits]") {
-  using namespace net::tcp_flag;
+// 10 000 bytes of client data after the Connection Request, with a 4 KiB
+// reassembly cap; `hole`: they start one byte late (a hole never filled).
+static session::AnalysisResult client_data_after_request(bool hole) {
   session::AnalyzerOptions o;
   o.limits.reassembly_bytes = 4 * 1024;
   Feed f(o);
   rdp_request(f, 0x0A000001, 1000, "u");
   const std::vector<uint8_t> chunk(1000, 0x17);
-  // Client data after a 1-byte hole (never filled): 10 segments = 10 000 bytes waiting.
-  const uint32_t after_cr = 101 + static_cast<uint32_t>(connection_request("u").size());
-  for (uint32_t i = 0; i < 10; ++i) f.tcp(0x0A000001, 1000, kServer, 3389, after_cr + 1 + i * 1000, 501, ack, Bytes(chunk));
-  const auto r = f.analyzer.finish();
+  const uint32_t first = 101 + static_cast<uint32_t>(connection_request("u").size()) + (hole ? 1 : 0);
+  for (uint32_t i = 0; i < 10; ++i)
+    f.tcp(0x0A000001, 1000, kServer, 3389, first + i * 1000, 501, net::tcp_flag::ack, Bytes(chunk));
+  return f.analyzer.finish();
+}
+
+TEST_CASE("limits: a direction whose out-of-order bytes outgrow the reassembly cap says so", "[session][limits]") {
+  const auto r = client_data_after_request(true);
   REQUIRE(r.connections.size() == 1);
   const auto& hit = r.connections[0].summary.limits_hit;
   REQUIRE(hit.size() == 1);
@@ -153,15 +158,7 @@ TEST_CASE("limits: a direction whose out-of-order bytes outgrow the reassembly c
 }
 
 TEST_CASE("limits: in-order data never reports the reassembly cap", "[session][limits]") {
-  using namespace net::tcp_flag;
-  session::AnalyzerOptions o;
-  o.limits.reassembly_bytes = 4 * 1024;
-  Feed f(o);
-  rdp_request(f, 0x0A000001, 1000, "u");
-  const std::vector<uint8_t> chunk(1000, 0x17);
-  const uint32_t after_cr = 101 + static_cast<uint32_t>(connection_request("u").size());
-  for (uint32_t i = 0; i < 10; ++i) f.tcp(0x0A000001, 1000, kServer, 3389, after_cr + i * 1000, 501, ack, Bytes(chunk));
-  const auto r = f.analyzer.finish();
+  const auto r = client_data_after_request(false);
   REQUIRE(r.connections.size() == 1);
   CHECK(r.connections[0].summary.limits_hit.empty());
 }
