@@ -53,6 +53,8 @@ EXPECT = {
     '22': dict(tls=[S12] * 4 + [0x0304], cipher=sorted([0xC030, 0xC030, 0xC02F, 0xC02F, 0x1302]),
                alerts=[('S', 40)], rst='', dns=True),
     '23': dict(neg=('rsp', 2), truncated=True),
+    '24': dict(req=0x3, neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[('C', 42)], rst='C',
+               sni='rdp24.corp.example'),
 }
 
 FIELDS = ['frame.number', 'frame.len', 'frame.cap_len', 'ip.src', 'ipv6.src', 'tcp.srcport',
