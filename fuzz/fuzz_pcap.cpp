@@ -1,6 +1,7 @@
 // The whole pipeline from a file: the input is read by libpcap as a pcap or
 // pcapng file (fmemopen + pcap_fopen_offline, as the CLI reads a file), every
-// frame goes through Analyzer::on_frame, then finish() and both reports.
+// frame goes through Analyzer::on_frame, then finish() and every report,
+// checked by report_checks.hpp (terminal-safe text, parseable JSON, inert HTML).
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -8,8 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "report/json_report.hpp"
-#include "report/text_report.hpp"
+#include "report_checks.hpp"
 #include "session/analyzer.hpp"
 #include "util/time.hpp"
 
@@ -44,8 +44,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   pcap_close(pcap);  // closes `file`
   const auto result = analyzer.finish();
   if (result.stats.frames != n) abort();
-  (void)report::render_json(result, "fuzz.pcap");
-  (void)report::render_ndjson(result, "fuzz.pcap");
-  (void)report::render_text(result, "fuzz.pcap", {});
+  fuzz::render_and_check_reports(result, "fuzz.pcap");
   return 0;
 }

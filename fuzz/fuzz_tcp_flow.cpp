@@ -7,8 +7,7 @@
 
 #include "fuzz_support.hpp"
 #include "net/packet.hpp"
-#include "report/json_report.hpp"
-#include "report/text_report.hpp"
+#include "report_checks.hpp"
 #include "session/analyzer.hpp"
 
 using namespace rdpcap;
@@ -85,8 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto result = analyzer.finish();
   if (result.connections.size() > 1 + in.ops.size()) abort();  // a new SYN after a close may start another
   if ((in.mode & 8) && result.connections.size() <= 4) {  // fuzz_pcap renders many; keep this one fast
-    (void)report::render_json(result, "flow");
-    (void)report::render_text(result, "flow", {});
+    fuzz::render_and_check_reports(result, "flow");
   }
   return 0;
 }
