@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 #include "rules/rule_context.hpp"
 #include "util/escape.hpp"
 
@@ -15,8 +17,27 @@ std::string relative_time(int64_t micros) {
   return fmt::format("{}{}.{:06}", sign, micros / 1000000, micros % 1000000);
 }
 
-// Splits already-escaped text into lines of at most `width` characters at
-// spaces (a longer word is cut). Counts bytes: escaped text is mostly ASCII.
+// Characters (code points) of valid UTF-8 text: escaped text is valid UTF-8,
+// and one code point is taken as one terminal column.
+size_t columns(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Byte length of the first `count` code points of `text`.
+size_t prefix_bytes(std::string_view text, size_t count) {
+  size_t i = 0;
+  for (size_t seen = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == count) break;
+  }
+  return i;
+}
+
+// Splits already-escaped text into lines of at most `width` columns at
+// spaces. A longer word is cut after its last '_', '-', '.' or ',' that
+// fits (a cipher suite name splits between its parts), else at `width`;
+// never inside a UTF-8 sequence.
 std::vector<std::string> wrap_words(const std::string& text, size_t width) {
   std::vector<std::string> lines;
   std::string line;
@@ -26,12 +47,15 @@ std::vector<std::string> wrap_words(const std::string& text, size_t width) {
     if (j == std::string::npos) j = text.size();
     std::string word = text.substr(i, j - i);
     i = j + 1;
-    while (word.size() > width) {  // a very long word: cut it
+    while (columns(word) > width) {
       if (!line.empty()) lines.push_back(std::move(line)), line.clear();
-      lines.push_back(word.substr(0, width));
-      word.erase(0, width);
+      size_t cut = prefix_bytes(word, width);
+      const size_t sep = word.find_last_of("_-.,", cut - 1);
+      if (sep != std::string::npos && sep + 1 > cut / 2) cut = sep + 1;
+      lines.push_back(word.substr(0, cut));
+      word.erase(0, cut);
     }
-    if (!line.empty() && line.size() + 1 + word.size() > width) lines.push_back(std::move(line)), line.clear();
+    if (!line.empty() && columns(line) + 1 + columns(word) > width) lines.push_back(std::move(line)), line.clear();
     if (!line.empty()) line += ' ';
     line += word;
   }
@@ -72,10 +96,10 @@ Ladder build_ladder(const session::ConnectionResult& r) {
 std::string render_ladder_text(const Ladder& l, const std::string& indent) {
   constexpr size_t kShaft = 13;  // characters between the two bars
   constexpr size_t kPrefix = 2 + 9 + 1 + 6 + 2;
-  // Label column: what is left of 80 columns, but at least 44 (a cipher
-  // suite name stays whole), wrapped beyond.
+  // Label column: what is left of 80 columns (at least 24 for a very deep
+  // indent), wrapped beyond.
   const size_t used = indent.size() + kPrefix + kShaft + 2 + 2;
-  const size_t label_width = used + 44 < 80 ? 80 - used : 44;
+  const size_t label_width = used + 24 < 80 ? 80 - used : 24;
   const std::string time_head = "time (s)", frame_head = "frame";
   std::string out;
   out += indent + fmt::format("#{} client {} <-> server {}\n", l.connection_id, util::escape_text(l.client),

@@ -35,9 +35,10 @@ struct Ladder {
 // first error finding is marked instead.
 Ladder build_ladder(const session::ConnectionResult& r);
 
-// Plain text: 80 columns for labels up to ~40 characters; longer labels wrap
-// at spaces into a column at least 44 wide. Capture strings go through util::escape_text. Lines end in
-// '\n'; every line starts with `indent`.
+// Plain text within 80 columns: the label column is what the indent, times,
+// frame numbers and arrow leave; labels wrap at spaces (a longer word after
+// '_', '-', '.' or ',', never inside a UTF-8 sequence). Capture strings go
+// through util::escape_text. Lines end in '\n'; every line starts with `indent`.
 std::string render_ladder_text(const Ladder& ladder, const std::string& indent = "  ");
 
 // One <svg> element (no scripts, no external references), scaled to its

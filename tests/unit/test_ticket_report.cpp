@@ -92,6 +92,34 @@ TEST_CASE("ladder: steps, relative times, failing step marked") {
   CHECK(text.find("\\x1b[31m") != std::string::npos);  // the ESC shown, not sent
 }
 
+TEST_CASE("ladder text: every line within 80 columns, long words split between parts, UTF-8 kept whole") {
+  report::Ladder l;
+  l.connection_id = 7;
+  l.client = "192.0.2.10:50000", l.server = "198.51.100.1:3389";
+  l.steps.push_back({9, 0, model::Direction::server_to_client,
+                     "ServerHello (TLS 1.2, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 (0xcca9))", false});
+  // 60 two-byte characters in one word: cut by characters, never inside one.
+  std::string word;
+  for (int i = 0; i < 60; ++i) word += "\xC3\xA9";
+  l.steps.push_back({10, 1000, model::Direction::server_to_client, "Certificate (CN=" + word + ")", true});
+  for (const std::string indent : {"", "  ", "     "}) {
+    const std::string text = report::render_ladder_text(l, indent);
+    size_t start = 0;
+    while (start < text.size()) {
+      const size_t end = text.find('\n', start);
+      const std::string line = text.substr(start, end - start);
+      size_t cols = 0;
+      for (unsigned char c : line) cols += (c & 0xC0) != 0x80;
+      CHECK(cols <= 80);
+      start = end + 1;
+    }
+    // split after a '_' (where depends on the label column's width)
+    CHECK((text.find("_CHACHA20_\n") != std::string::npos || text.find("_POLY1305_\n") != std::string::npos));
+    CHECK(text.find("\xC3\n") == std::string::npos);  // no sequence cut
+    CHECK(text.find("\n" + indent + std::string(20, ' ') + "|") != std::string::npos);  // continuation rows
+  }
+}
+
 TEST_CASE("ladder: without an engine flag, the first error finding's frame is marked") {
   const auto result = hostile_result(false);
   const report::Ladder l = report::build_ladder(result.connections[0]);
