@@ -138,15 +138,16 @@ ParseResult<ConnectionConfirm> parse_confirm_body(ByteReader r, size_t base) {
   if (!r.u16be(dst) || !r.u16be(src) || !r.u8(cls))
     return ParseResult<ConnectionConfirm>::invalid("X.224 Connection Confirm shorter than 7 bytes", base);
   if (r.empty()) return ParseResult<ConnectionConfirm>::ok(cc, base + r.offset());  // legacy
+  // Offsets in errors: the block's type byte is at base + 5, its length at base + 7.
+  const size_t block = base + r.offset();
   uint8_t type = 0;
   uint16_t length = 0;
   uint32_t value = 0;
   if (!r.u8(type) || !r.u8(cc.neg_flags) || !r.u16le(length) || !r.u32le(value))
-    return ParseResult<ConnectionConfirm>::invalid("negotiation block in Connection Confirm is truncated",
-                                                   base + 7);
+    return ParseResult<ConnectionConfirm>::invalid("negotiation block in Connection Confirm is truncated", block);
   if (length != 8)
     return ParseResult<ConnectionConfirm>::invalid(
-        fmt::format("negotiation block length is {}, not 8", length), base + 9);
+        fmt::format("negotiation block length is {}, not 8", length), block + 2);
   if (type == 0x02) {  // 2.2.1.2.1 RDP_NEG_RSP
     cc.kind = ConnectionConfirm::Kind::response;
     cc.selected_protocol = value;
@@ -155,7 +156,7 @@ ParseResult<ConnectionConfirm> parse_confirm_body(ByteReader r, size_t base) {
     cc.failure_code = value;
   } else {
     return ParseResult<ConnectionConfirm>::invalid(
-        fmt::format("unknown negotiation block type 0x{:02x}", type), base + 7);
+        fmt::format("unknown negotiation block type 0x{:02x}", type), block);
   }
   return ParseResult<ConnectionConfirm>::ok(cc, base + r.offset());
 }

@@ -136,7 +136,24 @@ TEST_CASE("Inconsistent lengths are invalid, never read past the TPKT", "[proto]
   SECTION("negotiation block of unknown type") {
     auto bytes = hex(kFailure);
     bytes[11] = 0x07;
-    CHECK(proto::parse_tpkt_pdu(bytes).is_invalid());
+    auto r = proto::parse_tpkt_pdu(bytes);
+    REQUIRE(r.is_invalid());
+    CHECK(r.offset() == 11);  // the block's type byte
+  }
+  SECTION("negotiation block with a wrong length: the offset names its length field") {
+    auto bytes = hex(kFailure);
+    bytes[13] = 0x09;
+    auto r = proto::parse_tpkt_pdu(bytes);
+    REQUIRE(r.is_invalid());
+    CHECK(r.offset() == 13);
+  }
+  SECTION("a one-byte negotiation block: the offset stays inside the PDU (found by fuzz_negotiation)") {
+    // TPKT 12, LI 7, CC, DST-REF, SRC-REF, class, then one byte of a block.
+    auto bytes = hex("0300000c07d022ffffffff2e");
+    auto r = proto::parse_tpkt_pdu(bytes);
+    REQUIRE(r.is_invalid());
+    CHECK(r.offset() == 11);
+    CHECK(r.offset() < bytes.size());
   }
 }
 
