@@ -129,9 +129,6 @@ DecodeStatus walk_ipv6_ext(ByteReader& r, uint8_t next, Ipv6Upper& up) {
   return DecodeStatus::ok;
 }
 
-// --- TCP (RFC 9293 3.1) ------------------------------------------------------
-// `r` covers the captured TCP bytes, `wire_len` the TCP length from IP.
-// For a first fragment (`partial`) an incomplete header is not an error.
 // RFC 791 3.1: the fixed 20-byte IPv4 header. The caller has checked that
 // 20 bytes are there.
 struct Ipv4Header {
@@ -158,6 +155,9 @@ Ipv4Header read_ipv4_header(ByteReader& r) {
   return h;
 }
 
+// --- TCP (RFC 9293 3.1) ------------------------------------------------------
+// `r` covers the captured TCP bytes, `wire_len` the TCP length from IP.
+// For a first fragment (`partial`) an incomplete header is not an error.
 DecodeStatus decode_tcp(ByteReader r, uint32_t wire_len, bool partial, DecodedPacket& out) {
   if (r.remaining() < 20) {
     if (partial) {  // header cut by fragmentation: kind stays other

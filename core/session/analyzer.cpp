@@ -175,9 +175,9 @@ struct Analyzer::Impl {
   }
 
   // --- flow table ----------------------------------------------------------
-  void erase(FlowIt it) {
+  FlowIt erase(FlowIt it) {
     if (it->second.kind == Flow::Kind::closed) --closed_flows;
-    flows.erase(it);
+    return flows.erase(it);
   }
 
   // Room for one more flow table entry? Closed markers go first (without
@@ -188,14 +188,8 @@ struct Analyzer::Impl {
     const auto& lim = options.limits;
     if (flows.size() < lim.max_flows) return true;
     if (closed_flows == 0 || closed_flows < lim.max_flows / 4) return false;
-    for (auto it = flows.begin(); it != flows.end();) {
-      if (it->second.kind == Flow::Kind::closed) {
-        it = flows.erase(it);
-        --closed_flows;
-      } else {
-        ++it;
-      }
-    }
+    for (auto it = flows.begin(); it != flows.end();)
+      it = it->second.kind == Flow::Kind::closed ? erase(it) : std::next(it);
     return flows.size() < lim.max_flows;
   }
 
@@ -417,14 +411,12 @@ struct Analyzer::Impl {
       const int64_t idle = now - f.last_us;
       const bool followed = f.kind == Flow::Kind::live || f.kind == Flow::Kind::half_open;
       if (!followed && idle > kQuietFlow_us) {
-        if (f.kind == Flow::Kind::closed) --closed_flows;
-        it = flows.erase(it);
+        it = erase(it);
         continue;
       }
       if (followed && options.limits.idle_timeout_us > 0 && idle > options.limits.idle_timeout_us) {
-        end_flow(it);
-        --closed_flows;  // erased right away
-        it = flows.erase(it);
+        end_flow(it);  // leaves it closed
+        it = erase(it);
         continue;
       }
       ++it;

@@ -93,12 +93,7 @@ void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
   if (!syn && !rst && (ack || !seg.payload.empty())) advance(Stage::tcp_established);
 
   if (ack && !rst) peer.reassembler.on_peer_ack(seg.ack, at, peer);
-  if (!syn && !seg.payload.empty()) {
-    self.reassembler.on_segment(seg.seq, seg.payload, at, self);
-    if (self.reassembler.cap_hit())
-      limit_hit(fmt::format("out-of-order bytes waiting per direction ({} KiB): holes given up",
-                            limits_.reassembly_bytes / 1024));
-  }
+  if (!syn && !seg.payload.empty()) self.reassembler.on_segment(seg.seq, seg.payload, at, self);
 
   if (seg.flags & net::tcp_flag::fin) {
     FrameRef& fin = is_client ? tcp.client_fin : tcp.server_fin;

@@ -43,6 +43,9 @@ void Connection::DirectionHandler::on_stream_gap(uint64_t missing, const FrameRe
   auto& tcp = conn_.summary_.tcp;
   (is_client() ? tcp.client_gaps : tcp.server_gaps)++;
   conn_.event(at, dir_, fmt::format("{} bytes not captured", missing), false);
+  if (reassembler.cap_hit())  // the reassembler gave this hole up to stay within its cap
+    conn_.limit_hit(fmt::format("out-of-order bytes waiting per direction ({} KiB): holes given up",
+                                conn_.limits_.reassembly_bytes / 1024));
   // Framing is lost: stop parsing this direction rather than guess.
   mode_ = Mode::opaque;
   buffer_.clear();
