@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Check every sample with tshark: what each capture must show (negotiation, TLS
 messages and alerts, TCP/ICMP outcome, encapsulation) and that every IPv4, TCP, UDP
-and ICMP checksum is valid.  Prints one summary line per file.
+and ICMP checksum is valid.  Prints one summary line per file.  Then verify_keys.py:
+what the captures with TLS secrets show once decrypted.
 
     verify.py [PCAP_DIR]        exit status 1 if any expectation fails
 """
@@ -255,6 +256,11 @@ def main():
     for n in sorted(set(EXPECT) - seen):
         print('FAIL missing sample %s' % n)
         failed += 1
+    # with the TLS secrets (samples/keys, samples/tls-keylog.txt, pcapng DSB): verify_keys.py
+    print('-- decrypted with the key logs (verify_keys.py):')
+    sys.path.insert(0, HERE)
+    import verify_keys
+    failed += verify_keys.run(os.path.join(d, '..'))
     return 1 if failed else 0
 
 
