@@ -71,14 +71,17 @@ def _common(ctx, ciphers, minv, maxv, seclevel):
     return ctx
 
 
+SSL_OP_NO_ENCRYPT_THEN_MAC = 1 << 19     # OpenSSL 3 ssl.h (Python's ssl has no name for it)
+
+
 def server_ctx(cert, ciphers=WIN_SERVER_CIPHERS, minv=ssl.TLSVersion.TLSv1_2,
-               maxv=ssl.TLSVersion.TLSv1_2, seclevel=None):
+               maxv=ssl.TLSVersion.TLSv1_2, seclevel=None, options=0):
     """cert: (certfile, keyfile). Ciphers/seclevel are set before the key is loaded
     (an RSA-1024/SHA-1 certificate only loads at SECLEVEL 0)."""
     def build():
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         _common(c, ciphers, minv, maxv, seclevel)
-        c.options |= ssl.OP_NO_TICKET
+        c.options |= ssl.OP_NO_TICKET | options
         c.num_tickets = 0
         c.load_cert_chain(cert[0], cert[1])
         return c
@@ -126,6 +129,9 @@ class Spec:
     client_tls: object = None      # callable -> SSLContext
     sni: Optional[str] = 'rdp01.corp.example'
     after_tls: str = 'normal'      # normal | credssp-abort
+    inner: object = None           # callable spec -> script: replaces after_tls_script (25-32)
+    close: str = 'normal'          # with inner: normal | client | client-rst | server (see close_*)
+    kdc: bool = False              # also run a KDC on 127.0.1.88:88 (cleartext Kerberos, 31)
     silent_delay: float = 3.0
     session_rounds: int = 0        # fast-path input/update exchanges after MCS
     session_pause: float = 0.0
@@ -232,6 +238,9 @@ def run_script(sock, script, me):
         if who == 'pause':
             if me == 'C':
                 time.sleep(data)
+        elif who == 'call':                      # something the client does meanwhile
+            if me == 'C':
+                data()
         elif who == me:
             sock.sendall(data)
         else:
@@ -345,6 +354,8 @@ def rdp_server(conn, spec):
     tls, err = tls_handshake(spec.server_tls(), conn, server_side=True)
     if err:
         return 'server handshake failed: %s' % err
+    if spec.inner is not None:
+        return inner_server(tls, spec)
     script = after_tls_script(spec)
     try:
         run_script(tls, script, 'S')
@@ -365,6 +376,60 @@ def rdp_server(conn, spec):
         return info
     finally:
         tls.close()
+
+
+def inner_server(tls, spec):
+    """Server side of a scenario with its own script inside TLS (25-32), then the close:
+    'server': the server sends close_notify, waits for the client's, closes (FIN first);
+    'client-rst': the client resets the connection; otherwise the client closes first."""
+    try:
+        run_script(tls, spec.inner(spec), 'S')
+        info = 'script done %s %s' % (tls.version(), tls.cipher()[0])
+        if spec.close == 'server':
+            try:
+                tls.unwrap()
+            except (ssl.SSLError, OSError) as e:
+                return info + '; server close: %s' % e
+            return info + '; server closed first'
+        # the client's close_notify ends the loop (recv returns b'' or raises
+        # SSLZeroReturnError); answer it, then the client's FIN comes first
+        try:
+            while tls.recv(4096):
+                pass
+        except ssl.SSLZeroReturnError:
+            pass
+        except (ssl.SSLError, OSError) as e:
+            return info + '; client ended: %s' % type(e).__name__
+        try:
+            tls.unwrap()
+            wait_eof(tls, 3.0)
+        except (ssl.SSLError, OSError) as e:
+            return info + '; client ended: %s' % type(e).__name__
+        return info + '; client closed first'
+    finally:
+        tls.close()
+
+
+def inner_client(tls, spec):
+    """Client side of inner_server."""
+    run_script(tls, spec.inner(spec), 'C')
+    info = 'script done %s %s' % (tls.version(), tls.cipher()[0])
+    if spec.close == 'client-rst':               # abortive close: RST, no close_notify
+        tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        return info + '; client reset'
+    if spec.close == 'server':                   # wait for the server's close_notify, answer it
+        try:
+            while tls.recv(4096):
+                pass
+        except ssl.SSLZeroReturnError:
+            pass
+        raw = tls.unwrap()
+        wait_eof(raw, SOCK_TIMEOUT)
+        return info + '; server closed'
+    if spec.close == 'normal':
+        tls.sendall(P.MCS_DPUM)
+    tls.unwrap()                                 # close_notify, wait for the server's
+    return info + '; client closed'
 
 
 # =============================================================================== the client
@@ -403,6 +468,11 @@ def rdp_client(spec):
             return 'client handshake failed: %s' % err
         if spec.expect_tls_error is not None:
             raise RuntimeError('TLS handshake succeeded, expected %s' % spec.expect_tls_error)
+        if spec.inner is not None:
+            try:
+                return inner_client(tls, spec)
+            finally:
+                tls.close()
         script = after_tls_script(spec)
         try:
             run_script(tls, script, 'C')
@@ -430,12 +500,66 @@ def rewrite_opts(spec):
 
 def run_rdp(spec):
     srv = Server(spec)
+    kdc = Server(dataclasses.replace(spec, server_addr=KDC_ADDR, port=88), n=2, handler=kdc_server) \
+        if spec.kdc else None
     try:
         c = rdp_client(spec)
     finally:
         srv.close()
-    return 'client: %s | server: %s%s' % (c, '; '.join(srv.log),
-                                          (' | server errors: ' + '; '.join(srv.errors)) if srv.errors else '')
+        if kdc:
+            kdc.close()
+    errors = srv.errors + (kdc.errors if kdc else [])
+    return 'client: %s | server: %s%s' % (c, '; '.join(srv.log + (kdc.log if kdc else [])),
+                                          (' | server errors: ' + '; '.join(errors)) if errors else '')
+
+
+# =============================================================================== Kerberos (31)
+KDC_ADDR = '127.0.1.88'          # the domain controller (rewritten to 198.51.100.88)
+REALM = 'CORP.EXAMPLE'
+
+
+def kdc_stime(spec):
+    """The KDC's stime: the scenario's (rewritten) capture minute."""
+    t = datetime.datetime.fromtimestamp(spec.base_time(), datetime.timezone.utc)
+    return t.strftime('%Y%m%d%H%M%SZ')
+
+
+def kdc_server(conn, spec):
+    """One AS exchange over TCP (RFC 4120 7.2.2): an AS-REQ without pre-authentication gets
+    KDC_ERR_PREAUTH_REQUIRED (25, with the ETYPE-INFO2 hint), one with PA-ENC-TIMESTAMP gets
+    KDC_ERR_PREAUTH_FAILED (24: the password was wrong).  The client closes first."""
+    n = struct.unpack('!I', recv_exact(conn, 4))[0]
+    req = recv_exact(conn, n)
+    user = 'alice'
+    if b'\xa1\x03\x02\x01\x02' in req:                # padata-type [1] 2 = PA-ENC-TIMESTAMP
+        err = P.krb_error(P.KDC_ERR_PREAUTH_FAILED, REALM, (P.NT_SRV_INST, 'krbtgt', REALM),
+                          kdc_stime(spec), cname=user)
+        code = 24
+    else:
+        err = P.krb_error(P.KDC_ERR_PREAUTH_REQUIRED, REALM, (P.NT_SRV_INST, 'krbtgt', REALM),
+                          kdc_stime(spec), cname=user, e_data=P.etype_info2_method_data(REALM, user))
+        code = 25
+    conn.sendall(P.krb_tcp(err))
+    wait_eof(conn, 3.0)
+    return 'KDC: KRB-ERROR %d' % code
+
+
+def kdc_client(spec):
+    """What Windows' Kerberos client does when the CredSSP client asks for a ticket:
+    AS-REQ, KDC_ERR_PREAUTH_REQUIRED, AS-REQ with PA-ENC-TIMESTAMP, KDC_ERR_PREAUTH_FAILED;
+    each exchange on its own TCP connection to port 88 of the DC."""
+    for k, preauth in ((1, False), (2, True)):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.settimeout(SOCK_TIMEOUT)
+        s.bind((spec.client_addr, spec.client_port + k))
+        s.connect((KDC_ADDR, 88))
+        try:
+            s.sendall(P.krb_tcp(P.krb_as_req('alice', REALM, 0x1A2B3C4D + k, preauth=preauth)))
+            n = struct.unpack('!I', recv_exact(s, 4))[0]
+            recv_exact(s, n)
+        finally:
+            s.close()
 
 
 def nft(script):
@@ -849,7 +973,142 @@ def catalogue():
         'scenario 1 recording cut inside the server\'s Certificate record (last frame captured partially)',
         'Capture ended mid TLS record (certificate incomplete): no verdict on the certificate, '
         'connection outcome unknown', kind='derived', source='01', rewrite={'truncate_in_certificate': True})
+    # 24 is generator/hostile_names.py.
+    # 25-32: what only decryption shows (issue #11): answers the real stacks (rdp-NN) never
+    # send, inside real OpenSSL TLS, decryptable with samples/tls-keylog.txt.  Cipher suites
+    # vary on purpose (GCM, CBC with and without encrypt_then_mac, ChaCha20, TLS 1.3).
+    tls13_srv = server_ctx(C['rdp01'], maxv=TLS13)
+    add('25', 'credssp-errorcode-logon-failure',
+        'TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384; CredSSP v6 NTLM: NEGOTIATE, CHALLENGE (server RDP01, domain '
+        'CORP), AUTHENTICATE (CORP\\alice from WS-ALICE); the server answers TSRequest errorCode '
+        '0xC000006D (STATUS_LOGON_FAILURE); the client sends close_notify + FIN',
+        'NLA failed: the server refused the credentials: STATUS_LOGON_FAILURE (0xC000006D, wrong user '
+        'name or password); with the key log',
+        inner=script_errorcode_after_auth, close='client')
+    add('26', 'credssp-errorcode-ntlm-refused-rst',
+        'TLS 1.3; CredSSP: the client sends TSRequest(NTLM NEGOTIATE), the server answers at once '
+        'TSRequest errorCode 0x80090302 (SEC_E_UNSUPPORTED_FUNCTION: NTLM refused by policy); the '
+        'client resets the connection (RST, no close_notify)',
+        'NLA failed: the server refused NTLM (SEC_E_UNSUPPORTED_FUNCTION 0x80090302, sent by the server '
+        'although the client\'s RST ends the connection); with the key log',
+        inner=script_ntlm_refused, close='client-rst', server_tls=tls13_srv)
+    add('27', 'euar-access-denied',
+        'req 0xB, sel HYBRID_EX (8); TLS 1.3; complete CredSSP (NTLM), then the server\'s Early User '
+        'Authorization Result AUTHZ_ACCESS_DENIED (0x00000005); the server sends close_notify + FIN',
+        'Access denied after NLA: the user lacks the right to log on through Remote Desktop Services '
+        '(Early User Authorization Result 0x5); with the key log',
+        requested=0xB, selected=P.PROTOCOL_HYBRID_EX, inner=script_euar_denied, close='server',
+        server_tls=tls13_srv)
+    add('28', 'set-error-info-insufficient-privileges',
+        'TLS 1.2 ECDHE-RSA-AES128-SHA256 (CBC, encrypt_then_mac); CredSSP, MCS Connect Initial/Response, '
+        'Erect Domain, Attach User, Channel Joins, Client Info (CORP\\alice), licensing Error Alert '
+        'STATUS_VALID_CLIENT (7), Set Error Info 0x9 (ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES), MCS '
+        'Disconnect Provider Ultimatum (rn-provider-initiated); the server sends close_notify + FIN',
+        'Server ended the session: Set Error Info 0x9 SERVER_INSUFFICIENT_PRIVILEGES (user not allowed), '
+        'after licensing; with the key log',
+        inner=script_set_error_info, close='server',
+        server_tls=server_ctx(C['rdp01'], ciphers='ECDHE-RSA-AES128-SHA256'))
+    add('29', 'licensing-no-license-server',
+        'TLS 1.2 ECDHE-RSA-AES256-SHA (CBC, no encrypt_then_mac); CredSSP, MCS, Client Info, then the '
+        'server\'s licensing Error Alert ERR_NO_LICENSE_SERVER (0x6, ST_TOTAL_ABORT), Set Error Info 0x101 '
+        '(ERRINFO_LICENSE_NO_LICENSE_SERVER) and Disconnect Provider Ultimatum; close_notify + FIN from the '
+        'server',
+        'Licensing failed: no Remote Desktop license server available (licensing Error Alert 0x6, '
+        'errorInfo 0x101); with the key log',
+        inner=script_no_license_server, close='server',
+        server_tls=server_ctx(C['rdp01'], ciphers='ECDHE-RSA-AES256-SHA', options=SSL_OP_NO_ENCRYPT_THEN_MAC))
+    add('30', 'credssp-v4-client-vs-v6-server',
+        'TLS 1.2 ECDHE-RSA-CHACHA20-POLY1305; CredSSP: client TSRequest version 4 (NEGOTIATE), server '
+        'version 6 (CHALLENGE), client version 4 (AUTHENTICATE + pubKeyAuth, no clientNonce); the server '
+        'sends close_notify + FIN',
+        'NLA failed: CredSSP encryption oracle mismatch (CVE-2018-0886): client version 4 (unpatched) '
+        'against a version 6 server; the server closed after the client\'s credentials; with the key log',
+        inner=script_credssp_v4_v6, close='server',
+        server_tls=server_ctx(C['rdp01'], ciphers='ECDHE-RSA-CHACHA20-POLY1305'),
+        client_tls=client_ctx(ciphers=WIN_CLIENT_CIPHERS + ':ECDHE-RSA-CHACHA20-POLY1305'))
+    add('31', 'kerberos-preauth-failed-then-ntlm',
+        'TLS 1.2; right after the handshake the client asks the DC 198.51.100.88 (TCP 88, cleartext) '
+        'for a TGT: AS-REQ, KRB-ERROR KDC_ERR_PREAUTH_REQUIRED (25), AS-REQ with PA-ENC-TIMESTAMP, '
+        'KRB-ERROR KDC_ERR_PREAUTH_FAILED (24) for alice@CORP.EXAMPLE; then CredSSP falls back to NTLM '
+        '(NEGOTIATE, CHALLENGE, AUTHENTICATE) and the server answers errorCode 0xC000006D; '
+        'close_notify + FIN from the client',
+        'NLA failed: wrong password: the DC said KDC_ERR_PREAUTH_FAILED (24) for alice (cleartext '
+        'Kerberos, no key needed); with the key log also STATUS_LOGON_FAILURE from the RDP server',
+        inner=script_kerberos_then_ntlm, close='client', kdc=True)
+    add('32', 'kerberos-spn-wrong-principal',
+        'TLS 1.3; CredSSP with SPNEGO: NegTokenInit (MS KRB5, KRB5, NTLM) carrying a Kerberos AP-REQ '
+        'whose ticket is for TERMSRV/rdp01.corp.example@CORP.EXAMPLE (ticket contents opaque); the '
+        'server answers TSRequest errorCode 0x80090322 (SEC_E_WRONG_PRINCIPAL: it cannot decrypt the '
+        'ticket); close_notify + FIN from the client',
+        'NLA failed: Kerberos service ticket for TERMSRV/rdp01.corp.example rejected by the server '
+        '(SEC_E_WRONG_PRINCIPAL 0x80090322: the SPN is registered on another account or the '
+        'server\'s keys are stale); with the key log',
+        inner=script_kerberos_wrong_principal, close='client', server_tls=tls13_srv)
     return sc
+
+
+# ------------------------------------------------------------------ scripts inside TLS (25-32)
+def script_errorcode_after_auth(spec):
+    """NTLM NEGOTIATE, CHALLENGE, AUTHENTICATE; the server's TSRequest errorCode
+    STATUS_LOGON_FAILURE (MS-CSSP 2.2.1, 3.1.5: version 3+ servers report the failure)."""
+    return P.credssp_exchange()[:3] + [('S', P.ts_request(error_code=P.STATUS_LOGON_FAILURE))]
+
+
+def script_ntlm_refused(spec):
+    """The server refuses NTLM itself: errorCode SEC_E_UNSUPPORTED_FUNCTION to the first TSRequest."""
+    return P.credssp_exchange()[:1] + [('S', P.ts_request(error_code=P.SEC_E_UNSUPPORTED_FUNCTION))]
+
+
+def script_euar_denied(spec):
+    """Complete CredSSP, then Early User Authorization Result AUTHZ_ACCESS_DENIED
+    (MS-RDPBCGR 2.2.10.2, HYBRID_EX only)."""
+    return P.credssp_exchange() + [('S', P.early_user_authorization_result(P.AUTHZ_ACCESS_DENIED))]
+
+
+def _to_licensing(spec):
+    """CredSSP, MCS (1.3.1.1 phases: basic settings, channel connection), Client Info (security)."""
+    return (P.credssp_exchange() + mcs_script(spec.selected, spec.client_name, requested=spec.requested or 0)
+            + [('C', P.client_info_pdu())])
+
+
+def script_set_error_info(spec):
+    """... licensing Error Alert STATUS_VALID_CLIENT, Set Error Info 0x9, Disconnect Provider
+    Ultimatum (MS-RDPBCGR 2.2.1.12, 2.2.5.1.1, 2.2.2.3)."""
+    return _to_licensing(spec) + [
+        ('S', P.license_error_alert(P.STATUS_VALID_CLIENT, P.ST_NO_TRANSITION)),
+        ('S', P.set_error_info_pdu(P.ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES)),
+        ('S', P.mcs_disconnect_provider_ultimatum(P.RN_PROVIDER_INITIATED))]
+
+
+def script_no_license_server(spec):
+    """... licensing Error Alert ERR_NO_LICENSE_SERVER / ST_TOTAL_ABORT, Set Error Info 0x101, DPU."""
+    return _to_licensing(spec) + [
+        ('S', P.license_error_alert(P.ERR_NO_LICENSE_SERVER, P.ST_TOTAL_ABORT)),
+        ('S', P.set_error_info_pdu(P.ERRINFO_LICENSE_NO_LICENSE_SERVER)),
+        ('S', P.mcs_disconnect_provider_ultimatum(P.RN_PROVIDER_INITIATED))]
+
+
+def script_credssp_v4_v6(spec):
+    """A version 4 client (before the CVE-2018-0886 update: no clientNonce, MS-CSSP 3.1.5.1.1)
+    against a version 6 server; the server ends the connection after the AUTHENTICATE."""
+    return [('C', P.ts_request(version=4, nego_token=P.ntlm_negotiate())),
+            ('S', P.ts_request(version=6, nego_token=P.ntlm_challenge())),
+            ('C', P.ts_request(version=4, nego_token=P.ntlm_authenticate(),
+                               pub_key_auth=P.filler('pka-c-v4', 16 + 270)))]
+
+
+def script_kerberos_then_ntlm(spec):
+    """The client's Kerberos attempt with the DC (cleartext, port 88) fails with
+    KDC_ERR_PREAUTH_FAILED; CredSSP then uses NTLM and the server reports STATUS_LOGON_FAILURE."""
+    return [('call', lambda: kdc_client(spec))] + script_errorcode_after_auth(spec)
+
+
+def script_kerberos_wrong_principal(spec):
+    """SPNEGO NegTokenInit with a Kerberos AP-REQ for TERMSRV/rdp01.corp.example; the server's
+    errorCode SEC_E_WRONG_PRINCIPAL."""
+    tok = P.spnego_init_krb5(REALM, 'TERMSRV', 'rdp01.corp.example')
+    return [('C', P.ts_request(nego_token=tok)),
+            ('S', P.ts_request(error_code=P.SEC_E_WRONG_PRINCIPAL))]
 
 
 # =============================================================================== main

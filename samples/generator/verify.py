@@ -56,6 +56,16 @@ EXPECT = {
     '23': dict(neg=('rsp', 2), truncated=True),
     '24': dict(req=0x3, neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[('C', 42)], rst='C',
                sni='rdp24.corp.example'),
+    # 25-32: the answers inside TLS (checked decrypted by verify_keys.py); here what shows
+    # without the key log: no plaintext alert (close_notify is encrypted), who closes first
+    '25': dict(req=0x3, neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C'),
+    '26': dict(req=0x3, neg=('rsp', 2), tls=[0x0304], cipher=[0x1302], alerts=[], rst='C'),
+    '27': dict(req=0xB, neg=('rsp', 8), tls=[0x0304], cipher=[0x1302], alerts=[], rst='', fin_first='S'),
+    '28': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC027], etm=True, alerts=[], rst='', fin_first='S'),
+    '29': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC014], etm=False, alerts=[], rst='', fin_first='S'),
+    '30': dict(neg=('rsp', 2), tls=[S12], cipher=[0xCCA8], alerts=[], rst='', fin_first='S'),
+    '31': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C', krb=[25, 24]),
+    '32': dict(neg=('rsp', 2), tls=[0x0304], cipher=[0x1302], alerts=[], rst='', fin_first='C'),
 }
 
 FIELDS = ['frame.number', 'frame.len', 'frame.cap_len', 'ip.src', 'ipv6.src', 'tcp.srcport',
@@ -67,7 +77,7 @@ FIELDS = ['frame.number', 'frame.len', 'frame.cap_len', 'ip.src', 'ipv6.src', 't
           'rdp.negFailure.failureCode', 'rdp.neg_type', 'cotp.type', 'dns.flags.response',
           'tcp.checksum.status', 'ip.checksum.status', 'udp.checksum.status',
           'icmp.checksum.status', 'icmpv6.checksum.status', 't125.connect_initial_element',
-          'sll.pkttype']
+          'sll.pkttype', 'tls.handshake.extension.type', 'kerberos.error_code']
 PREFS = ['-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
          '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE']
 
@@ -166,6 +176,16 @@ def check(path):
         summary.append('cipher=%s' % ','.join('%04x' % c for c in ciphers))
         if sorted(ciphers) != sorted(exp['cipher']):
             errs.append('ciphers %s != %s' % (ciphers, exp['cipher']))
+    if 'etm' in exp:            # encrypt_then_mac (extension 22) in the ServerHello
+        etm = any(22 in ints(r['tls.handshake.extension.type']) for r in sh)
+        summary.append('EtM=%s' % ('yes' if etm else 'no'))
+        if etm != exp['etm']:
+            errs.append('encrypt_then_mac %s, expected %s' % (etm, exp['etm']))
+    if 'krb' in exp:            # cleartext KRB-ERRORs on TCP 88
+        krb = [v for r in tls for v in ints(r['kerberos.error_code'])]
+        summary.append('KRB-ERROR=%s' % krb)
+        if krb != exp['krb']:
+            errs.append('KRB-ERROR codes %s != %s' % (krb, exp['krb']))
     alerts = [(side(r), a) for r in tls for a in ints(r['tls.alert_message.desc'])]
     if 'alerts' in exp:
         summary.append('alerts=%s' % (','.join('%s:%d' % a for a in alerts) or '-'))

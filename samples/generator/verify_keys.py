@@ -25,16 +25,18 @@ FIELDS = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.flags', 'tls.handshake.t
           'credssp.version', 'credssp.errorCode', 'ntlmssp.messagetype', 'ntlmssp.challenge.target_name',
           'ntlmssp.auth.username', 'ntlmssp.auth.hostname', 'ntlmssp.auth.domain',
           'rdp.client.name', 'rdp.client.build', 'rdp.errorCode', 'rdp.stateTransition', 'rdp.pduType2',
-          'kerberos.error_code', 'kerberos.msg_type', 'kerberos.sname_string', 'kerberos.realm',
-          'spnego.MechType', 'data.data']
+          'kerberos.error_code', 'kerberos.msg_type', 'kerberos.SNameString', 'kerberos.CNameString',
+          'spnego.MechType']
 
 # What must show with the secrets, per capture (file name prefix).
 #   ntlm: NTLM message types in order; err: CredSSP errorCodes (unsigned); ver: TSRequest versions
 #   alerts: decrypted alerts [(side, description)]; cert_dates: certificate validity strings
 #   client: (name, build) from the MCS Connect Initial; lic: licensing dwErrorCode values
-#   pdutype2: Share Data pduType2 values; payload: hex strings that must occur in undissected
-#   decrypted data (Early User Authorization Result, errorInfo); krb: cleartext KRB-ERROR codes
-#   (visible without keys too); sname: Kerberos sname strings
+#   pdutype2: Share Data pduType2 values; payload / chunk: hex strings that must occur in / be one
+#   chunk of the decrypted stream (Wireshark 4.0 dissects neither the Early User Authorization
+#   Result nor the errorInfo of Set Error Info); krb: cleartext KRB-ERROR codes
+#   (visible without keys too); krb_user: their cname; krb_apreq: an AP-REQ inside CredSSP;
+#   sname: its ticket's sname strings
 EXPECT = {
     'rdp-21': dict(cert_dates=['2024-06-30 00:00:00 (UTC)'], cert_name='rdp-server.example.test',
                    client=('WS-ALICE', '18363'), lic=[7]),
@@ -47,6 +49,18 @@ EXPECT = {
     'rdp-26': dict(ntlm=[1, 2, 3], target='RDP-SERVER', client=('WS-ALICE', '18363'), lic=[7]),
     'rdp-27': dict(client=('WS-ALICE', '18363'), lic=[7], pdutype2_any=True),
     'rdp-28': dict(alerts=[('C', 0)], cert_name='rdp-server.example.test', dsb=True),
+    '25': dict(ntlm=[1, 2, 3], target='CORP', user='alice', err=[0xC000006D], ver=[6, 6, 6, 6],
+               alerts=[('C', 0), ('S', 0)]),
+    '26': dict(ntlm=[1], err=[0x80090302], ver=[6, 6], alerts=[]),
+    '27': dict(ntlm=[1, 2, 3], err=[], chunk=['05000000'], alerts=[('S', 0), ('C', 0)]),
+    '28': dict(client=('WS-ALICE', '19041'), lic=[7], pdutype2=[0x2F], payload=['2f00000009000000'],
+               alerts=[('S', 0), ('C', 0)]),
+    '29': dict(client=('WS-ALICE', '19041'), lic=[6], state=[1], pdutype2=[0x2F],
+               payload=['2f00000001010000'], alerts=[('S', 0), ('C', 0)]),
+    '30': dict(ntlm=[1, 2, 3], ver=[4, 6, 4], err=[], alerts=[('S', 0), ('C', 0)]),
+    '31': dict(ntlm=[1, 2, 3], err=[0xC000006D], krb=[25, 24], krb_user='alice', alerts=[('C', 0), ('S', 0)]),
+    '32': dict(ntlm=[], err=[0x80090322], sname=['TERMSRV', 'rdp01.corp.example'], krb_apreq=True,
+               alerts=[('C', 0), ('S', 0)]),
 }
 
 
@@ -64,6 +78,17 @@ def tshark(path, keylog=None, extra=()):
         vals += [''] * (len(FIELDS) - len(vals))
         rows.append(dict(zip(FIELDS, vals)))
     return rows
+
+
+def follow_tls(path, keylog, stream=0):
+    """The decrypted application data of one TCP stream, one hex string per chunk
+    (tshark -z follow,tls,raw): for what Wireshark does not dissect (the Early User
+    Authorization Result, the errorInfo of a Set Error Info PDU)."""
+    cmd = ['tshark', '-n', '-r', path, '-d', 'tcp.port==3389,tls', '-o', 'tls.keylog_file:%s' % (keylog or ''),
+           '-q', '-z', 'follow,tls,raw,%d' % stream]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout
+    return [line.strip() for line in out.splitlines()
+            if line.strip() and all(ch in '0123456789abcdef' for ch in line.strip())]
 
 
 def vals(rows, field):
@@ -156,19 +181,28 @@ def check(path, keylog, exp, other_keylog):
             errs.append('pduType2 %s != %s' % (p2, exp['pdutype2']))
     if exp.get('pdutype2_any') and not ints(rows, 'rdp.pduType2'):
         errs.append('no Share Data PDU decoded')
-    if 'payload' in exp:
-        data = ''.join(vals(rows, 'data.data')).replace(':', '')
-        for want in exp['payload']:
-            if want not in data:
+    if 'payload' in exp or 'chunk' in exp:
+        chunks = follow_tls(path, keylog)
+        for want in exp.get('payload', []):
+            if not any(want in c for c in chunks):
                 errs.append('decrypted bytes %s not seen' % want)
+        for want in exp.get('chunk', []):
+            if want not in chunks:
+                errs.append('decrypted message %s not seen' % want)
     # Kerberos
     if 'krb' in exp:
         k = [c for c in ints(rows, 'kerberos.error_code')]
         summary.append('KRB-ERROR=%s' % k)
         if k != exp['krb']:
             errs.append('KRB-ERROR codes %s != %s' % (k, exp['krb']))
+    if 'krb_user' in exp:
+        cn = set(vals(rows, 'kerberos.CNameString'))
+        if cn != {exp['krb_user']}:
+            errs.append('Kerberos cname %s' % cn)
+    if exp.get('krb_apreq') and 14 not in ints(rows, 'kerberos.msg_type'):
+        errs.append('no Kerberos AP-REQ (msg-type 14) decoded')
     if 'sname' in exp:
-        sn = vals(rows, 'kerberos.sname_string')
+        sn = vals(rows, 'kerberos.SNameString')
         summary.append('sname=%s' % '/'.join(sn))
         if sn != exp['sname']:
             errs.append('Kerberos sname %s != %s' % (sn, exp['sname']))
@@ -180,7 +214,9 @@ def check(path, keylog, exp, other_keylog):
         bare = tshark(path, kl)
         leak = []
         hidden = ['credssp.version', 'ntlmssp.messagetype', 'rdp.client.name', 'rdp.errorCode',
-                  'rdp.pduType2', 'kerberos.sname_string']
+                  'rdp.pduType2']
+        if 'sname' in exp:                                 # the AP-REQ inside CredSSP
+            hidden.append('kerberos.SNameString')
         if 'cert_dates' in exp or 'cert_name' in exp:      # TLS 1.3: the certificate is encrypted
             hidden.append('x509af.utcTime')
         for f in hidden:
