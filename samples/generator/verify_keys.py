@@ -31,7 +31,8 @@ FIELDS = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.flags', 'tls.handshake.t
 # What must show with the secrets, per capture (file name prefix).
 #   ntlm: NTLM message types in order; err: CredSSP errorCodes (unsigned); ver: TSRequest versions
 #   alerts: decrypted alerts [(side, description)]; cert_dates: certificate validity strings
-#   client: (name, build) from the MCS Connect Initial; lic: licensing dwErrorCode values
+#   client_hellos: ClientHello count (2 after a HelloRetryRequest); key_updates: (side, 24) of
+#   the decrypted KeyUpdate messages; client: (name, build) from the MCS Connect Initial; lic: licensing dwErrorCode values
 #   pdutype2: Share Data pduType2 values; payload / chunk: hex strings that must occur in / be one
 #   chunk of the decrypted stream (Wireshark 4.0 dissects neither the Early User Authorization
 #   Result nor the errorInfo of Set Error Info); krb: cleartext KRB-ERROR codes
@@ -49,6 +50,7 @@ EXPECT = {
     'rdp-26': dict(ntlm=[1, 2, 3], target='RDP-SERVER', client=('WS-ALICE', '18363'), lic=[7]),
     'rdp-27': dict(client=('WS-ALICE', '18363'), lic=[7], pdutype2_any=True),
     'rdp-28': dict(alerts=[('C', 0)], cert_name='rdp-server.example.test', dsb=True),
+    'rdp-29': dict(client_hellos=2, key_updates=[('S', 24), ('C', 24)], client=('WS-ALICE', '18363'), lic=[7]),
     '25': dict(ntlm=[1, 2, 3], target='CORP', user='alice', err=[0xC000006D], ver=[6, 6, 6, 6],
                alerts=[('C', 0), ('S', 0)]),
     '26': dict(ntlm=[1], err=[0x80090302], ver=[6, 6], alerts=[]),
@@ -145,6 +147,16 @@ def check(path, keylog, exp, other_keylog):
         summary.append('alerts=%s' % (','.join('%s:%d' % x for x in a) or '-'))
         if a != exp['alerts']:
             errs.append('alerts %s != %s' % (a, exp['alerts']))
+    if 'client_hellos' in exp:
+        n = sum(1 for r in rows for t in r['tls.handshake.type'].split(';') if t == '1')
+        summary.append('ClientHellos=%d' % n)
+        if n != exp['client_hellos']:
+            errs.append('%d ClientHellos, expected %d' % (n, exp['client_hellos']))
+    if 'key_updates' in exp:
+        ku = [(side(r), 24) for r in rows for t in r['tls.handshake.type'].split(';') if t == '24']
+        summary.append('KeyUpdates=%s' % ','.join(s for s, _ in ku))
+        if ku != exp['key_updates']:
+            errs.append('KeyUpdates %s != %s' % (ku, exp['key_updates']))
     if 'cert_dates' in exp:
         d = vals(rows, 'x509af.utcTime')
         summary.append('cert dates %s' % d)

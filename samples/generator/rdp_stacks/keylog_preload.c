@@ -16,6 +16,16 @@
  * with one write() on an O_APPEND descriptor, so several processes or threads can share
  * the file.
  *
+ * Two more test switches, for TLS 1.3 samples the stacks never produce by themselves
+ * (used in the server, xrdp, for rdp-29):
+ *   RDPCAP_TLS_GROUPS=LIST   SSL_CTX_set1_groups_list(ctx, LIST) on every context at SSL_new
+ *                            (e.g. "P-256": a client whose key share is X25519 then gets a
+ *                            HelloRetryRequest, RFC 8446 4.1.4)
+ *   RDPCAP_KEYUPDATE_AT=N    before the process's N-th SSL_write on a TLS 1.3 connection, call
+ *                            SSL_key_update(ssl, SSL_KEY_UPDATE_REQUESTED): a KeyUpdate message
+ *                            (RFC 8446 4.6.3) goes out with that write and the peer answers
+ *                            with its own KeyUpdate
+ *
  * Build:  cc -shared -fPIC -O2 -o keylog_preload.so keylog_preload.c -ldl
  * Use:    RDPCAP_KEYLOG=/tmp/x.keys LD_PRELOAD=$PWD/keylog_preload.so xfreerdp ...
  *
@@ -36,10 +46,23 @@ typedef void (*keylog_cb)(const SSL *ssl, const char *line);
 typedef SSL *(*ssl_new_fn)(SSL_CTX *ctx);
 typedef void (*set_cb_fn)(SSL_CTX *ctx, keylog_cb cb);
 typedef keylog_cb (*get_cb_fn)(const SSL_CTX *ctx);
+typedef long (*ctx_ctrl_fn)(SSL_CTX *ctx, int cmd, long larg, void *parg);
+typedef int (*ssl_write_fn)(SSL *ssl, const void *buf, int num);
+typedef int (*key_update_fn)(SSL *ssl, int updatetype);
+typedef int (*ssl_version_fn)(const SSL *ssl);
+
+#define RDPCAP_SSL_CTRL_SET_GROUPS_LIST 92    /* ssl.h: SSL_CTX_set1_groups_list is this ctrl */
+#define RDPCAP_SSL_KEY_UPDATE_REQUESTED 1
+#define RDPCAP_TLS1_3_VERSION 0x0304
 
 static ssl_new_fn real_ssl_new;
 static set_cb_fn set_keylog_cb;
 static get_cb_fn get_keylog_cb;
+static ctx_ctrl_fn ctx_ctrl;
+static ssl_write_fn real_ssl_write;
+static key_update_fn key_update;
+static ssl_version_fn ssl_version;
+static long write_count;
 
 /* One program's callback is remembered (xfreerdp, xrdp and freerdp-shadow install none). */
 static keylog_cb previous_cb;
@@ -85,6 +108,8 @@ static void resolve(void)
         set_keylog_cb = (set_cb_fn)dlsym(RTLD_DEFAULT, "SSL_CTX_set_keylog_callback");
     if (get_keylog_cb == NULL)
         get_keylog_cb = (get_cb_fn)dlsym(RTLD_DEFAULT, "SSL_CTX_get_keylog_callback");
+    if (ctx_ctrl == NULL)
+        ctx_ctrl = (ctx_ctrl_fn)dlsym(RTLD_DEFAULT, "SSL_CTX_ctrl");
 }
 
 SSL *SSL_new(SSL_CTX *ctx)
@@ -100,5 +125,28 @@ SSL *SSL_new(SSL_CTX *ctx)
             set_keylog_cb(ctx, keylog_line);
         }
     }
+    const char *groups = getenv("RDPCAP_TLS_GROUPS");
+    if (ctx != NULL && groups != NULL && *groups != '\0' && ctx_ctrl != NULL)
+        ctx_ctrl(ctx, RDPCAP_SSL_CTRL_SET_GROUPS_LIST, 0, (void *)groups);
     return real_ssl_new(ctx);
+}
+
+int SSL_write(SSL *ssl, const void *buf, int num)
+{
+    if (real_ssl_write == NULL)
+        real_ssl_write = (ssl_write_fn)dlsym(RTLD_NEXT, "SSL_write");
+    if (key_update == NULL)
+        key_update = (key_update_fn)dlsym(RTLD_DEFAULT, "SSL_key_update");
+    if (ssl_version == NULL)
+        ssl_version = (ssl_version_fn)dlsym(RTLD_DEFAULT, "SSL_version");
+    if (real_ssl_write == NULL)
+        return -1;
+    const char *at = getenv("RDPCAP_KEYUPDATE_AT");
+    if (at != NULL && *at != '\0' && key_update != NULL && ssl_version != NULL && ssl != NULL
+        && ssl_version(ssl) == RDPCAP_TLS1_3_VERSION) {
+        write_count++;
+        if (write_count == strtol(at, NULL, 10))
+            key_update(ssl, RDPCAP_SSL_KEY_UPDATE_REQUESTED);
+    }
+    return real_ssl_write(ssl, buf, num);
 }
