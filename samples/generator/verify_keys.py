@@ -20,7 +20,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-FIELDS = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.flags', 'tls.handshake.type',
+FIELDS = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.flags', 'tls.handshake.type', 'tls.handshake.ciphersuite',
           'tls.alert_message.desc', 'x509af.utcTime', 'x509sat.uTF8String', 'x509sat.printableString',
           'credssp.version', 'credssp.errorCode', 'ntlmssp.messagetype', 'ntlmssp.challenge.target_name',
           'ntlmssp.auth.username', 'ntlmssp.auth.hostname', 'ntlmssp.auth.domain',
@@ -31,7 +31,7 @@ FIELDS = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.flags', 'tls.handshake.t
 # What must show with the secrets, per capture (file name prefix).
 #   ntlm: NTLM message types in order; err: CredSSP errorCodes (unsigned); ver: TSRequest versions
 #   alerts: decrypted alerts [(side, description)]; cert_dates: certificate validity strings
-#   client_hellos: ClientHello count (2 after a HelloRetryRequest); key_updates: (side, 24) of
+#   cipher: the ServerHello's cipher suite; client_hellos: ClientHello count (2 after a HelloRetryRequest); key_updates: (side, 24) of
 #   the decrypted KeyUpdate messages; client: (name, build) from the MCS Connect Initial; lic: licensing dwErrorCode values
 #   pdutype2: Share Data pduType2 values; payload / chunk: hex strings that must occur in / be one
 #   chunk of the decrypted stream (Wireshark 4.0 dissects neither the Early User Authorization
@@ -51,6 +51,9 @@ EXPECT = {
     'rdp-27': dict(client=('WS-ALICE', '18363'), lic=[7], pdutype2_any=True),
     'rdp-28': dict(alerts=[('C', 0)], cert_name='rdp-server.example.test', dsb=True),
     'rdp-29': dict(client_hellos=2, key_updates=[('S', 24), ('C', 24)], client=('WS-ALICE', '18363'), lic=[7]),
+    'rdp-30': dict(cipher=0x1303, client=('WS-ALICE', '18363'), lic=[7]),
+    'rdp-31': dict(cipher=0x1301, client=('WS-ALICE', '18363'), lic=[7]),
+    'rdp-32': dict(cipher=0xC028, client=('WS-ALICE', '18363'), lic=[7]),
     '25': dict(ntlm=[1, 2, 3], target='CORP', user='alice', err=[0xC000006D], ver=[6, 6, 6, 6],
                alerts=[('C', 0), ('S', 0)]),
     '26': dict(ntlm=[1], err=[0x80090302], ver=[6, 6], alerts=[]),
@@ -147,6 +150,12 @@ def check(path, keylog, exp, other_keylog):
         summary.append('alerts=%s' % (','.join('%s:%d' % x for x in a) or '-'))
         if a != exp['alerts']:
             errs.append('alerts %s != %s' % (a, exp['alerts']))
+    if 'cipher' in exp:         # the ServerHello's suite (the one the decryption must handle)
+        cs = [int(r['tls.handshake.ciphersuite'].split(';')[-1], 0) for r in rows
+              if '2' in r['tls.handshake.type'].split(';') and r['tls.handshake.ciphersuite']]
+        summary.append('suite=%s' % ','.join('0x%04x' % c for c in cs))
+        if cs != [exp['cipher']]:
+            errs.append('ServerHello suite %s != 0x%04x' % (cs, exp['cipher']))
     if 'client_hellos' in exp:
         n = sum(1 for r in rows for t in r['tls.handshake.type'].split(';') if t == '1')
         summary.append('ClientHellos=%d' % n)

@@ -16,11 +16,13 @@
  * with one write() on an O_APPEND descriptor, so several processes or threads can share
  * the file.
  *
- * Two more test switches, for TLS 1.3 samples the stacks never produce by themselves
- * (used in the server, xrdp, for rdp-29):
+ * More test switches, for TLS 1.3 samples the stacks never produce by themselves (used in
+ * the server, xrdp, for rdp-29..31):
  *   RDPCAP_TLS_GROUPS=LIST   SSL_CTX_set1_groups_list(ctx, LIST) on every context at SSL_new
  *                            (e.g. "P-256": a client whose key share is X25519 then gets a
  *                            HelloRetryRequest, RFC 8446 4.1.4)
+ *   RDPCAP_TLS13_SUITES=LIST SSL_CTX_set_ciphersuites(ctx, LIST) on every context at SSL_new
+ *                            (xrdp's tls_ciphers only sets the TLS 1.2 list)
  *   RDPCAP_KEYUPDATE_AT=N    before the process's N-th SSL_write on a TLS 1.3 connection, call
  *                            SSL_key_update(ssl, SSL_KEY_UPDATE_REQUESTED): a KeyUpdate message
  *                            (RFC 8446 4.6.3) goes out with that write and the peer answers
@@ -50,6 +52,7 @@ typedef long (*ctx_ctrl_fn)(SSL_CTX *ctx, int cmd, long larg, void *parg);
 typedef int (*ssl_write_fn)(SSL *ssl, const void *buf, int num);
 typedef int (*key_update_fn)(SSL *ssl, int updatetype);
 typedef int (*ssl_version_fn)(const SSL *ssl);
+typedef int (*set_suites_fn)(SSL_CTX *ctx, const char *list);
 
 #define RDPCAP_SSL_CTRL_SET_GROUPS_LIST 92    /* ssl.h: SSL_CTX_set1_groups_list is this ctrl */
 #define RDPCAP_SSL_KEY_UPDATE_REQUESTED 1
@@ -62,6 +65,7 @@ static ctx_ctrl_fn ctx_ctrl;
 static ssl_write_fn real_ssl_write;
 static key_update_fn key_update;
 static ssl_version_fn ssl_version;
+static set_suites_fn set_suites;
 static long write_count;
 
 /* One program's callback is remembered (xfreerdp, xrdp and freerdp-shadow install none). */
@@ -110,6 +114,8 @@ static void resolve(void)
         get_keylog_cb = (get_cb_fn)dlsym(RTLD_DEFAULT, "SSL_CTX_get_keylog_callback");
     if (ctx_ctrl == NULL)
         ctx_ctrl = (ctx_ctrl_fn)dlsym(RTLD_DEFAULT, "SSL_CTX_ctrl");
+    if (set_suites == NULL)
+        set_suites = (set_suites_fn)dlsym(RTLD_DEFAULT, "SSL_CTX_set_ciphersuites");
 }
 
 SSL *SSL_new(SSL_CTX *ctx)
@@ -128,6 +134,9 @@ SSL *SSL_new(SSL_CTX *ctx)
     const char *groups = getenv("RDPCAP_TLS_GROUPS");
     if (ctx != NULL && groups != NULL && *groups != '\0' && ctx_ctrl != NULL)
         ctx_ctrl(ctx, RDPCAP_SSL_CTRL_SET_GROUPS_LIST, 0, (void *)groups);
+    const char *suites = getenv("RDPCAP_TLS13_SUITES");
+    if (ctx != NULL && suites != NULL && *suites != '\0' && set_suites != NULL)
+        set_suites(ctx, suites);
     return real_ssl_new(ctx);
 }
 
