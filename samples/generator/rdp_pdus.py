@@ -326,6 +326,7 @@ def dns_response(qid, name, addr):
 STATUS_LOGON_FAILURE = 0xC000006D           # MS-ERREF 2.3.1
 SEC_E_UNSUPPORTED_FUNCTION = 0x80090302     # MS-ERREF 2.1 (winerror.h): NTLM refused by policy
 SEC_E_WRONG_PRINCIPAL = 0x80090322          # MS-ERREF 2.1: "The target principal name is incorrect"
+STATUS_ACCOUNT_LOCKED_OUT = 0xC0000234      # MS-ERREF 2.3.1
 
 # ---------------------------------------------------------------- Early User Authorization Result
 # MS-RDPBCGR 2.2.10.2: authorizationResult (4 bytes, little-endian), sent by the server right
@@ -502,8 +503,10 @@ def pa_data(pa_type, value):
 
 NT_PRINCIPAL, NT_SRV_INST = 1, 2                      # RFC 4120 6.2
 ETYPE_AES256, ETYPE_AES128, ETYPE_RC4 = 18, 17, 23    # RFC 3962, RFC 4757
-PA_ENC_TIMESTAMP, PA_ETYPE_INFO2, PA_PK_AS_REQ, PA_PAC_REQUEST = 2, 19, 16, 128
-KDC_ERR_PREAUTH_FAILED = 24                            # RFC 4120 7.5.9
+PA_TGS_REQ, PA_ENC_TIMESTAMP, PA_ETYPE_INFO2, PA_PK_AS_REQ, PA_PAC_REQUEST = 1, 2, 19, 16, 128
+KDC_ERR_S_PRINCIPAL_UNKNOWN = 7                        # RFC 4120 7.5.9
+KDC_ERR_CLIENT_REVOKED = 18
+KDC_ERR_PREAUTH_FAILED = 24
 KDC_ERR_PREAUTH_REQUIRED = 25
 
 
@@ -527,6 +530,21 @@ def krb_as_req(user, realm, nonce, preauth=False):
                ctx(8, seq(der_int(ETYPE_AES256), der_int(ETYPE_AES128), der_int(ETYPE_RC4))))
     req = seq(ctx(1, der_int(5)), ctx(2, der_int(10)), ctx(3, seq(*pas)), ctx(4, body))
     return app(10, req)
+
+
+def krb_tgs_req(realm, service, host, nonce):
+    """KRB_TGS_REQ (RFC 4120 5.4.1): [APPLICATION 12] KDC-REQ { pvno [1] 5, msg-type [2] 12,
+    padata [3] { PA-TGS-REQ (1) = AP-REQ with the TGT (krbtgt/REALM; opaque) }, req-body [4]
+    { kdc-options [0] forwardable|renewable|canonicalize, realm [2], sname [3] service/host
+    (NT-SRV-INST), till [5], nonce [7], etype [8] } }."""
+    body = seq(ctx(0, ber(0x03, b'\x00\x40\x81\x00\x00')),
+               ctx(2, krb_string(realm)),
+               ctx(3, principal_name(NT_SRV_INST, service, host)),
+               ctx(5, krb_time('20370913024805Z')),
+               ctx(7, der_int(nonce)),
+               ctx(8, seq(der_int(ETYPE_AES256), der_int(ETYPE_AES128), der_int(ETYPE_RC4))))
+    padata = seq(pa_data(PA_TGS_REQ, krb_ap_req(realm, 'krbtgt', realm)))
+    return app(12, seq(ctx(1, der_int(5)), ctx(2, der_int(12)), ctx(3, padata), ctx(4, body)))
 
 
 def krb_error(error_code, realm, sname, stime, cname=None, e_data=None, e_text=None):

@@ -131,7 +131,8 @@ class Spec:
     after_tls: str = 'normal'      # normal | credssp-abort
     inner: object = None           # callable spec -> script: replaces after_tls_script (25-32)
     close: str = 'normal'          # with inner: normal | client | client-rst | server (see close_*)
-    kdc: bool = False              # also run a KDC on 127.0.1.88:88 (cleartext Kerberos, 31)
+    kdc: str = ''                  # also run a KDC on 127.0.1.88:88 (cleartext Kerberos, 31, 33,
+                                   # 34): preauth-failed | no-spn | revoked (see kdc_client)
     silent_delay: float = 3.0
     session_rounds: int = 0        # fast-path input/update exchanges after MCS
     session_pause: float = 0.0
@@ -500,8 +501,8 @@ def rewrite_opts(spec):
 
 def run_rdp(spec):
     srv = Server(spec)
-    kdc = Server(dataclasses.replace(spec, server_addr=KDC_ADDR, port=88), n=2, handler=kdc_server) \
-        if spec.kdc else None
+    kdc = Server(dataclasses.replace(spec, server_addr=KDC_ADDR, port=88), n=len(KDC_EXCHANGES[spec.kdc]),
+                 handler=kdc_server) if spec.kdc else None
     try:
         c = rdp_client(spec)
     finally:
@@ -524,38 +525,59 @@ def kdc_stime(spec):
     return t.strftime('%Y%m%d%H%M%SZ')
 
 
+# What the client asks the DC and what the DC answers, per spec.kdc: (request, answer) per
+# TCP connection.  AS = AS-REQ for alice (with or without PA-ENC-TIMESTAMP), TGS = TGS-REQ for
+# the RDP server's TERMSRV service principal.
+SPN = ('TERMSRV', 'rdp01.corp.example')
+KDC_EXCHANGES = {
+    # wrong password: pre-authentication required, then pre-authentication failed (31)
+    'preauth-failed': [('AS', P.KDC_ERR_PREAUTH_REQUIRED), ('AS+PA', P.KDC_ERR_PREAUTH_FAILED)],
+    # no account has the SPN TERMSRV/rdp01.corp.example: the client (holding a TGT) gets
+    # KDC_ERR_S_PRINCIPAL_UNKNOWN for its service ticket and falls back to NTLM (33)
+    'no-spn': [('TGS', P.KDC_ERR_S_PRINCIPAL_UNKNOWN)],
+    # account disabled or locked out: KDC_ERR_CLIENT_REVOKED after pre-authentication (34)
+    'revoked': [('AS', P.KDC_ERR_PREAUTH_REQUIRED), ('AS+PA', P.KDC_ERR_CLIENT_REVOKED)],
+}
+
+
 def kdc_server(conn, spec):
-    """One AS exchange over TCP (RFC 4120 7.2.2): an AS-REQ without pre-authentication gets
-    KDC_ERR_PREAUTH_REQUIRED (25, with the ETYPE-INFO2 hint), one with PA-ENC-TIMESTAMP gets
-    KDC_ERR_PREAUTH_FAILED (24: the password was wrong).  The client closes first."""
+    """One exchange over TCP (RFC 4120 7.2.2): the answer to the request that arrives, per
+    KDC_EXCHANGES[spec.kdc]; the client closes first."""
     n = struct.unpack('!I', recv_exact(conn, 4))[0]
     req = recv_exact(conn, n)
     user = 'alice'
-    if b'\xa1\x03\x02\x01\x02' in req:                # padata-type [1] 2 = PA-ENC-TIMESTAMP
-        err = P.krb_error(P.KDC_ERR_PREAUTH_FAILED, REALM, (P.NT_SRV_INST, 'krbtgt', REALM),
-                          kdc_stime(spec), cname=user)
-        code = 24
+    answers = dict(KDC_EXCHANGES[spec.kdc])
+    if req[:1] == b'\x6c':                               # [APPLICATION 12] TGS-REQ
+        code = answers['TGS']
+        err = P.krb_error(code, REALM, (P.NT_SRV_INST,) + SPN, kdc_stime(spec))
+    elif b'\xa1\x03\x02\x01\x02' in req:             # padata-type [1] 2 = PA-ENC-TIMESTAMP
+        code = answers['AS+PA']
+        err = P.krb_error(code, REALM, (P.NT_SRV_INST, 'krbtgt', REALM), kdc_stime(spec), cname=user)
     else:
-        err = P.krb_error(P.KDC_ERR_PREAUTH_REQUIRED, REALM, (P.NT_SRV_INST, 'krbtgt', REALM),
-                          kdc_stime(spec), cname=user, e_data=P.etype_info2_method_data(REALM, user))
-        code = 25
+        code = answers['AS']
+        err = P.krb_error(code, REALM, (P.NT_SRV_INST, 'krbtgt', REALM), kdc_stime(spec), cname=user,
+                          e_data=P.etype_info2_method_data(REALM, user))
     conn.sendall(P.krb_tcp(err))
     wait_eof(conn, 3.0)
     return 'KDC: KRB-ERROR %d' % code
 
 
 def kdc_client(spec):
-    """What Windows' Kerberos client does when the CredSSP client asks for a ticket:
-    AS-REQ, KDC_ERR_PREAUTH_REQUIRED, AS-REQ with PA-ENC-TIMESTAMP, KDC_ERR_PREAUTH_FAILED;
+    """What Windows' Kerberos client does when the CredSSP client asks for a ticket for
+    TERMSRV/host: AS-REQs for a TGT (the password is used here) or, holding one, a TGS-REQ;
     each exchange on its own TCP connection to port 88 of the DC."""
-    for k, preauth in ((1, False), (2, True)):
+    for k, (kind, _code) in enumerate(KDC_EXCHANGES[spec.kdc], 1):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.settimeout(SOCK_TIMEOUT)
         s.bind((spec.client_addr, spec.client_port + k))
         s.connect((KDC_ADDR, 88))
         try:
-            s.sendall(P.krb_tcp(P.krb_as_req('alice', REALM, 0x1A2B3C4D + k, preauth=preauth)))
+            if kind == 'TGS':
+                req = P.krb_tgs_req(REALM, SPN[0], SPN[1], 0x1A2B3C4D + k)
+            else:
+                req = P.krb_as_req('alice', REALM, 0x1A2B3C4D + k, preauth=(kind == 'AS+PA'))
+            s.sendall(P.krb_tcp(req))
             n = struct.unpack('!I', recv_exact(s, 4))[0]
             recv_exact(s, n)
         finally:
@@ -1034,7 +1056,7 @@ def catalogue():
         'close_notify + FIN from the client',
         'NLA failed: wrong password: the DC said KDC_ERR_PREAUTH_FAILED (24) for alice (cleartext '
         'Kerberos, no key needed); with the key log also STATUS_LOGON_FAILURE from the RDP server',
-        inner=script_kerberos_then_ntlm, close='client', kdc=True)
+        inner=script_kerberos_then_ntlm, close='client', kdc='preauth-failed')
     add('32', 'kerberos-spn-wrong-principal',
         'TLS 1.3; CredSSP with SPNEGO: NegTokenInit (MS KRB5, KRB5, NTLM) carrying a Kerberos AP-REQ '
         'whose ticket is for TERMSRV/rdp01.corp.example@CORP.EXAMPLE (ticket contents opaque); the '
@@ -1044,6 +1066,22 @@ def catalogue():
         '(SEC_E_WRONG_PRINCIPAL 0x80090322: the SPN is registered on another account or the '
         'server\'s keys are stale); with the key log',
         inner=script_kerberos_wrong_principal, close='client', server_tls=tls13_srv)
+    add('33', 'kerberos-no-spn-ntlm-fallback',
+        'TLS 1.2; right after the handshake the client (holding a TGT) asks the DC 198.51.100.88 (TCP 88, '
+        'cleartext) for a service ticket: TGS-REQ for TERMSRV/rdp01.corp.example, KRB-ERROR '
+        'KDC_ERR_S_PRINCIPAL_UNKNOWN (7); CredSSP then uses NTLM and the connection is healthy (CredSSP, '
+        'MCS, normal close)',
+        'Healthy, but Kerberos was not used: no account has the SPN TERMSRV/rdp01.corp.example '
+        '(KDC_ERR_S_PRINCIPAL_UNKNOWN, cleartext), so NLA fell back to NTLM',
+        inner=script_kerberos_no_spn, close='normal', kdc='no-spn')
+    add('34', 'kerberos-client-revoked-locked-out',
+        'TLS 1.2; the client asks the DC 198.51.100.88 (TCP 88) for a TGT: AS-REQ, KDC_ERR_PREAUTH_REQUIRED '
+        '(25), AS-REQ with PA-ENC-TIMESTAMP, KRB-ERROR KDC_ERR_CLIENT_REVOKED (18) for alice; then NTLM '
+        '(NEGOTIATE, CHALLENGE, AUTHENTICATE) and the server\'s errorCode 0xC0000234 '
+        '(STATUS_ACCOUNT_LOCKED_OUT); close_notify + FIN from the client',
+        'NLA failed: the account is locked out (or disabled): KDC_ERR_CLIENT_REVOKED (18) from the DC '
+        '(cleartext); with the key log STATUS_ACCOUNT_LOCKED_OUT (0xC0000234) from the RDP server',
+        inner=script_kerberos_revoked, close='client', kdc='revoked')
     return sc
 
 
@@ -1101,6 +1139,18 @@ def script_kerberos_then_ntlm(spec):
     """The client's Kerberos attempt with the DC (cleartext, port 88) fails with
     KDC_ERR_PREAUTH_FAILED; CredSSP then uses NTLM and the server reports STATUS_LOGON_FAILURE."""
     return [('call', lambda: kdc_client(spec))] + script_errorcode_after_auth(spec)
+
+
+def script_kerberos_no_spn(spec):
+    """TGS-REQ for TERMSRV/rdp01.corp.example, KDC_ERR_S_PRINCIPAL_UNKNOWN; then the healthy
+    NTLM dialogue (CredSSP, MCS) as in 01."""
+    return [('call', lambda: kdc_client(spec))] + after_tls_script(spec)
+
+
+def script_kerberos_revoked(spec):
+    """AS exchange ends in KDC_ERR_CLIENT_REVOKED; NTLM then gets STATUS_ACCOUNT_LOCKED_OUT."""
+    return ([('call', lambda: kdc_client(spec))] + P.credssp_exchange()[:3]
+            + [('S', P.ts_request(error_code=P.STATUS_ACCOUNT_LOCKED_OUT))])
 
 
 def script_kerberos_wrong_principal(spec):

@@ -66,6 +66,8 @@ EXPECT = {
     '30': dict(neg=('rsp', 2), tls=[S12], cipher=[0xCCA8], alerts=[], rst='', fin_first='S'),
     '31': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C', krb=[25, 24]),
     '32': dict(neg=('rsp', 2), tls=[0x0304], cipher=[0x1302], alerts=[], rst='', fin_first='C'),
+    '33': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C', krb=[7]),
+    '34': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C', krb=[25, 18]),
 }
 
 FIELDS = ['frame.number', 'frame.len', 'frame.cap_len', 'ip.src', 'ipv6.src', 'tcp.srcport',

@@ -37,7 +37,8 @@ FIELDS = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.flags', 'tls.handshake.t
 #   chunk of the decrypted stream (Wireshark 4.0 dissects neither the Early User Authorization
 #   Result nor the errorInfo of Set Error Info); krb: cleartext KRB-ERROR codes
 #   (visible without keys too); krb_user: their cname; krb_apreq: an AP-REQ inside CredSSP;
-#   sname: its ticket's sname strings
+#   sname: its ticket's sname strings; krb_sname: names that the cleartext port-88 traffic
+#   shows (a TGS-REQ's and KRB-ERROR's sname)
 EXPECT = {
     'rdp-21': dict(cert_dates=['2024-06-30 00:00:00 (UTC)'], cert_name='rdp-server.example.test',
                    client=('WS-ALICE', '18363'), lic=[7]),
@@ -66,6 +67,9 @@ EXPECT = {
     '31': dict(ntlm=[1, 2, 3], err=[0xC000006D], krb=[25, 24], krb_user='alice', alerts=[('C', 0), ('S', 0)]),
     '32': dict(ntlm=[], err=[0x80090322], sname=['TERMSRV', 'rdp01.corp.example'], krb_apreq=True,
                alerts=[('C', 0), ('S', 0)]),
+    '33': dict(ntlm=[1, 2, 3], err=[], krb=[7], krb_sname=['TERMSRV', 'rdp01.corp.example'],
+               client=('WS-ALICE', '19041'), alerts=[('C', 0), ('S', 0)]),
+    '34': dict(ntlm=[1, 2, 3], err=[0xC0000234], krb=[25, 18], krb_user='alice', alerts=[('C', 0), ('S', 0)]),
 }
 
 
@@ -220,6 +224,10 @@ def check(path, keylog, exp, other_keylog):
         cn = set(vals(rows, 'kerberos.CNameString'))
         if cn != {exp['krb_user']}:
             errs.append('Kerberos cname %s' % cn)
+    if 'krb_sname' in exp:
+        sn = set(vals(rows, 'kerberos.SNameString'))
+        if not set(exp['krb_sname']) <= sn:
+            errs.append('Kerberos sname %s lacks %s' % (sn, exp['krb_sname']))
     if exp.get('krb_apreq') and 14 not in ints(rows, 'kerberos.msg_type'):
         errs.append('no Kerberos AP-REQ (msg-type 14) decoded')
     if 'sname' in exp:
