@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/frame_ref.hpp"
+#include "util/frame_ref.hpp"
 #include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "tls/tls_messages.hpp"

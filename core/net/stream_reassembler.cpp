@@ -63,7 +63,7 @@ void StreamReassembler::stop_buffering() {
   buffered_ = 0;
 }
 
-void StreamReassembler::skip_to(uint64_t offset, const model::FrameRef& at, StreamSink& sink) {
+void StreamReassembler::skip_to(uint64_t offset, const util::FrameRef& at, StreamSink& sink) {
   if (offset <= next_) return;
   uint64_t missing = offset - next_;
   next_ = offset;
@@ -102,7 +102,7 @@ void StreamReassembler::deliver_ready(StreamSink& sink) {
   }
 }
 
-void StreamReassembler::on_segment(uint32_t seq, util::Bytes payload, const model::FrameRef& at,
+void StreamReassembler::on_segment(uint32_t seq, util::Bytes payload, const util::FrameRef& at,
                                    StreamSink& sink) {
   if (!started_) {  // capture began mid-connection: this segment starts the stream
     started_ = true;
@@ -229,7 +229,7 @@ void StreamReassembler::on_segment(uint32_t seq, util::Bytes payload, const mode
   }
 }
 
-void StreamReassembler::on_peer_ack(uint32_t ack, const model::FrameRef& at, StreamSink& sink) {
+void StreamReassembler::on_peer_ack(uint32_t ack, const util::FrameRef& at, StreamSink& sink) {
   if (!started_ || !buffering_) return;
   int64_t a = unwrap(ack, isn_, next_);
   if (a <= static_cast<int64_t>(next_)) return;
@@ -251,7 +251,7 @@ void StreamReassembler::on_peer_ack(uint32_t ack, const model::FrameRef& at, Str
   }
 }
 
-void StreamReassembler::flush(const model::FrameRef& at, StreamSink& sink) {
+void StreamReassembler::flush(const util::FrameRef& at, StreamSink& sink) {
   while (buffering_ && !pending_.empty()) {
     skip_to(pending_.begin()->first, at, sink);
     deliver_ready(sink);

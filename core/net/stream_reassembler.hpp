@@ -10,7 +10,7 @@
 #include <map>
 #include <vector>
 
-#include "model/frame_ref.hpp"
+#include "util/frame_ref.hpp"
 #include "util/byte_reader.hpp"
 
 namespace rdpcap::net {
@@ -19,9 +19,9 @@ class StreamSink {
  public:
   virtual ~StreamSink() = default;
   // In-order bytes; `at` is the frame whose segment carried them.
-  virtual void on_stream_data(util::Bytes data, const model::FrameRef& at) = 0;
+  virtual void on_stream_data(util::Bytes data, const util::FrameRef& at) = 0;
   // Bytes are missing before the next delivered byte.
-  virtual void on_stream_gap(uint64_t missing_bytes, const model::FrameRef& at) = 0;
+  virtual void on_stream_gap(uint64_t missing_bytes, const util::FrameRef& at) = 0;
 };
 
 class StreamReassembler {
@@ -31,14 +31,14 @@ class StreamReassembler {
   // SYN seen with this sequence number: data starts at isn + 1.
   void on_syn(uint32_t isn);
   // A data segment (payload may be empty: then only FIN/seq bookkeeping).
-  void on_segment(uint32_t seq, util::Bytes payload, const model::FrameRef& at, StreamSink& sink);
+  void on_segment(uint32_t seq, util::Bytes payload, const util::FrameRef& at, StreamSink& sink);
   // The peer acknowledged up to `ack`: a hole below it, with data already
   // waiting beyond it, will never be filled. With nothing waiting, the bytes
   // may still arrive (reordered capture); flush() reports them if not.
-  void on_peer_ack(uint32_t ack, const model::FrameRef& at, StreamSink& sink);
+  void on_peer_ack(uint32_t ack, const util::FrameRef& at, StreamSink& sink);
   // End of the direction (FIN, RST, capture end): flush what can be
   // delivered; buffered data beyond a hole is reported as a gap first.
-  void flush(const model::FrameRef& at, StreamSink& sink);
+  void flush(const util::FrameRef& at, StreamSink& sink);
 
   // Stop keeping payload (encrypted application data): sequence numbers are
   // still followed, nothing is buffered or delivered.
@@ -56,11 +56,11 @@ class StreamReassembler {
  private:
   struct Pending {
     std::vector<uint8_t> data;
-    model::FrameRef at;
+    util::FrameRef at;
   };
   uint64_t relative(uint32_t seq) const;  // unwraps 32-bit seq around next_
   void deliver_ready(StreamSink& sink);
-  void skip_to(uint64_t offset, const model::FrameRef& at, StreamSink& sink);
+  void skip_to(uint64_t offset, const util::FrameRef& at, StreamSink& sink);
 
   size_t max_buffered_;
   bool started_ = false;

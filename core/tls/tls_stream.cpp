@@ -93,7 +93,7 @@ TlsStream::Framing TlsStream::frame(Bytes prefix) const {
   return f;
 }
 
-void TlsStream::feed(Bytes data, const model::FrameRef& at, TlsObserver& obs) {
+void TlsStream::feed(Bytes data, const util::FrameRef& at, TlsObserver& obs) {
   size_t pos = 0;
   while (pos < data.size() && !failed_ && !ignore_rest_) {
     if (record_buf_.empty()) {
@@ -152,7 +152,7 @@ void TlsStream::feed(Bytes data, const model::FrameRef& at, TlsObserver& obs) {
   }
 }
 
-void TlsStream::fail(const std::string& reason, uint64_t at_offset, const model::FrameRef& at, TlsObserver& obs) {
+void TlsStream::fail(const std::string& reason, uint64_t at_offset, const util::FrameRef& at, TlsObserver& obs) {
   if (failed_) return;
   failed_ = true;
   record_buf_.clear();
@@ -164,7 +164,7 @@ void TlsStream::fail(const std::string& reason, uint64_t at_offset, const model:
 
 // SSL 2.0 records (RFC 6101 appendix E): the CLIENT-HELLO that may open a
 // TLS connection, or SSL 2.0 itself.
-void TlsStream::on_sslv2_record(Bytes record, const model::FrameRef& at, TlsObserver& obs) {
+void TlsStream::on_sslv2_record(Bytes record, const util::FrameRef& at, TlsObserver& obs) {
   ++records_;
   uint8_t type = record.size() > 2 ? record[2] : 0;
   if (first_ && type == 1) {
@@ -206,7 +206,7 @@ void TlsStream::on_sslv2_record(Bytes record, const model::FrameRef& at, TlsObse
   fail("SSLv2 message type " + std::to_string(type) + " is not a hello", record_start_ + 2, at, obs);
 }
 
-void TlsStream::on_record(uint8_t type, Bytes fragment, const model::FrameRef& at, TlsObserver& obs) {
+void TlsStream::on_record(uint8_t type, Bytes fragment, const util::FrameRef& at, TlsObserver& obs) {
   ++records_;
   sslv2_client_hello_ = false;  // the next record was TLS: SSLv2 framing no longer applies
   const uint16_t len = static_cast<uint16_t>(fragment.size());
@@ -276,7 +276,7 @@ void TlsStream::on_record(uint8_t type, Bytes fragment, const model::FrameRef& a
 }
 
 // RFC 8446 4 / RFC 5246 7.4: handshake messages carried by handshake records.
-void TlsStream::on_handshake_bytes(Bytes fragment, const model::FrameRef& at, TlsObserver& obs) {
+void TlsStream::on_handshake_bytes(Bytes fragment, const util::FrameRef& at, TlsObserver& obs) {
   Bytes rest = fragment;
   auto stream_offset = [&](Bytes pos) {
     return record_start_ + kRecordHeader + static_cast<uint64_t>(pos.data() - fragment.data());
@@ -338,7 +338,7 @@ void TlsStream::on_handshake_bytes(Bytes fragment, const model::FrameRef& at, Tl
   }
 }
 
-void TlsStream::dispatch_message(uint8_t type, Bytes body, const model::FrameRef& at, TlsObserver& obs) {
+void TlsStream::dispatch_message(uint8_t type, Bytes body, const util::FrameRef& at, TlsObserver& obs) {
   auto malformed = [&](const char* what, const auto& r) {
     std::string why = r.is_invalid() ? r.reason() : std::string("message shorter than its fields");
     size_t off = r.is_invalid() ? r.offset() : body.size();

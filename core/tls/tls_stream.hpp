@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "model/frame_ref.hpp"
+#include "util/frame_ref.hpp"
 #include "tls/tls_messages.hpp"
 #include "util/byte_reader.hpp"
 
@@ -17,26 +17,26 @@ namespace rdpcap::tls {
 class TlsObserver {
  public:
   virtual ~TlsObserver() = default;
-  virtual void on_client_hello(const ClientHello&, const model::FrameRef&) {}
-  virtual void on_server_hello(const ServerHello&, const model::FrameRef&) {}
+  virtual void on_client_hello(const ClientHello&, const util::FrameRef&) {}
+  virtual void on_server_hello(const ServerHello&, const util::FrameRef&) {}
   // DER certificates in the order sent (leaf first); views valid during the call.
-  virtual void on_certificates(const std::vector<util::Bytes>&, const model::FrameRef&) {}
-  virtual void on_certificate_request(const CertificateRequest&, const model::FrameRef&) {}
-  virtual void on_server_hello_done(const model::FrameRef&) {}
-  virtual void on_other_handshake(uint8_t msg_type, const model::FrameRef&) {}
-  virtual void on_change_cipher_spec(const model::FrameRef&) {}
+  virtual void on_certificates(const std::vector<util::Bytes>&, const util::FrameRef&) {}
+  virtual void on_certificate_request(const CertificateRequest&, const util::FrameRef&) {}
+  virtual void on_server_hello_done(const util::FrameRef&) {}
+  virtual void on_other_handshake(uint8_t msg_type, const util::FrameRef&) {}
+  virtual void on_change_cipher_spec(const util::FrameRef&) {}
   // Plaintext alert (encrypted=false) or an alert record we cannot read
   // (encrypted=true, level and description 0: after this direction's CCS, or
   // an alert record whose fragment is not 2 bytes). An unreadable alert
   // record is also reported to on_encrypted_record first.
-  virtual void on_alert(const Alert&, bool encrypted, const model::FrameRef&) {}
+  virtual void on_alert(const Alert&, bool encrypted, const util::FrameRef&) {}
   // Encrypted record (application data, or handshake/alert/heartbeat after
   // CCS or set_encrypted()); length of fragment.
-  virtual void on_encrypted_record(uint8_t content_type, uint16_t length, const model::FrameRef&) {}
+  virtual void on_encrypted_record(uint8_t content_type, uint16_t length, const util::FrameRef&) {}
   // The stream stopped being TLS (bad header, bad message): no more callbacks.
-  virtual void on_tls_error(const std::string& reason, uint64_t stream_offset, const model::FrameRef&) {}
+  virtual void on_tls_error(const std::string& reason, uint64_t stream_offset, const util::FrameRef&) {}
   // A cap was hit (message too large): recorded, parsing goes on where it can.
-  virtual void on_tls_limit(const std::string& what, const model::FrameRef&) {}
+  virtual void on_tls_limit(const std::string& what, const util::FrameRef&) {}
 };
 
 class TlsStream {
@@ -48,7 +48,7 @@ class TlsStream {
   // SERVER-HELLO (reported as a ServerHello with sslv2_format, plus its
   // certificate); once SSL 2.0 itself is spoken, the rest of the direction is
   // ignored silently (SSLv2 framing is not followed further).
-  void feed(util::Bytes data, const model::FrameRef& at, TlsObserver& obs);
+  void feed(util::Bytes data, const util::FrameRef& at, TlsObserver& obs);
   // From now on records of this direction are encrypted (after this side's
   // ChangeCipherSpec in TLS <= 1.2, the stream parser sets this itself;
   // after a TLS 1.3 ServerHello the session calls it for both directions --
@@ -69,13 +69,13 @@ class TlsStream {
   size_t retained_bytes() const { return record_buf_.capacity() + handshake_buf_.capacity(); }
 
  private:
-  void on_record(uint8_t type, util::Bytes fragment, const model::FrameRef& at, TlsObserver& obs);
-  void on_handshake_bytes(util::Bytes fragment, const model::FrameRef& at, TlsObserver& obs);
-  void dispatch_message(uint8_t type, util::Bytes body, const model::FrameRef& at, TlsObserver& obs);
-  void fail(const std::string& reason, uint64_t at_offset, const model::FrameRef& at, TlsObserver& obs);
+  void on_record(uint8_t type, util::Bytes fragment, const util::FrameRef& at, TlsObserver& obs);
+  void on_handshake_bytes(util::Bytes fragment, const util::FrameRef& at, TlsObserver& obs);
+  void dispatch_message(uint8_t type, util::Bytes body, const util::FrameRef& at, TlsObserver& obs);
+  void fail(const std::string& reason, uint64_t at_offset, const util::FrameRef& at, TlsObserver& obs);
   struct Framing;
   Framing frame(util::Bytes prefix) const;
-  void on_sslv2_record(util::Bytes record, const model::FrameRef& at, TlsObserver& obs);
+  void on_sslv2_record(util::Bytes record, const util::FrameRef& at, TlsObserver& obs);
 
   size_t max_message_;
   std::vector<uint8_t> record_buf_;     // partial record (bounded by 5 + 2^14 + 2048; an SSLv2 hello by 2 + 32767)

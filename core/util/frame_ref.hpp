@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace rdpcap::model {
+namespace rdpcap::util {
 
 struct FrameRef {
   uint64_t frame = 0;   // 0 = not seen
@@ -18,4 +18,13 @@ inline const char* direction_name(Direction d) {
   return d == Direction::client_to_server ? "client" : "server";
 }
 
+}  // namespace rdpcap::util
+
+// The model layer and everything above it name these as model::FrameRef and
+// model::Direction (the summary's vocabulary); the parsers below the model use them too,
+// which is why they live in util/.
+namespace rdpcap::model {
+using util::Direction;
+using util::direction_name;
+using util::FrameRef;
 }  // namespace rdpcap::model
