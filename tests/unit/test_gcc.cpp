@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "capture_support.hpp"
+#include "shared_pcaps.hpp"
 #include "proto/gcc.hpp"
 
 using namespace rdpcap;
@@ -40,11 +41,8 @@ TEST_CASE("Server Connect Response security block", "[proto]") {
 }
 
 TEST_CASE("Standard RDP Security encryption from real captures", "[shared]") {
-  const std::string dir = RDPCAP_SHARED_PCAPS;
-  if (!testing::file_exists(dir + "/suricata-verify-RDP-003.pcap")) {
-    WARN("shared captures not present, skipped");
-    return;
-  }
+  SHARED_PCAPS_OR_SKIP();
+  const std::string dir = testing::shared_pcaps_dir();
   // Catalogue: XP client ISD2-KM84178 build 2600; server 56-bit RC4, level 2.
   auto r = testing::analyze_file(dir + "/suricata-verify-RDP-003.pcap");
   REQUIRE(r.connections.size() == 1);

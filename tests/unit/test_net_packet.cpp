@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/packet.hpp"
+#include "shared_pcaps.hpp"
 
 using rdpcap::net::decode_frame;
 using rdpcap::net::DecodedPacket;
@@ -28,7 +29,7 @@ struct Capture {
 
 Capture load_capture(const std::string& name) {
   Capture c;
-  std::string path = std::string(RDPCAP_SHARED_PCAPS) + "/" + name;
+  std::string path = rdpcap::testing::shared_pcap_path(name);
   char err[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_open_offline(path.c_str(), err);
   if (!p) FAIL("cannot open " << path << ": " << err);
@@ -136,6 +137,7 @@ void set_u16(Buf& b, size_t at, uint16_t v) {
 }  // namespace
 
 TEST_CASE("net: zeek-rdp-to-ssl decodes every frame like tshark", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   const Capture& c = rdp_to_ssl();
   REQUIRE(c.link_type == 1);
   REQUIRE(c.frames.size() == 658);
@@ -195,6 +197,7 @@ TEST_CASE("net: zeek-rdp-to-ssl decodes every frame like tshark", "[net]") {
 }
 
 TEST_CASE("net: capture summaries match tshark (Ethernet, NULL, IPv6, VLAN+UDP)", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   struct Expect {
     const char* file;
     int link;
@@ -238,6 +241,7 @@ TEST_CASE("net: capture summaries match tshark (Ethernet, NULL, IPv6, VLAN+UDP)"
 }
 
 TEST_CASE("net: real IPv6 and loopback frames", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   Capture v6 = load_capture("zeek-certificate-request-failed.pcap");
   REQUIRE(decode(1, v6.frames.at(3), p) == DecodeStatus::ok);
@@ -264,6 +268,7 @@ TEST_CASE("net: real IPv6 and loopback frames", "[net]") {
 }
 
 TEST_CASE("net: the same IPv4 packet under every supported link type", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   const Buf ip = frame4_ip();
   DecodedPacket p;
   for (uint32_t link : {101u, 12u, 14u, 228u}) {
@@ -324,6 +329,7 @@ TEST_CASE("net: the same IPv4 packet under every supported link type", "[net]") 
 }
 
 TEST_CASE("net: IPv6 links and extension headers", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   const Buf v6 = frame4_v6();
   DecodedPacket p;
   REQUIRE(decode(1, cat({eth_header(0x86dd), v6}), p) == DecodeStatus::ok);
@@ -390,6 +396,7 @@ TEST_CASE("net: IPv6 links and extension headers", "[net]") {
 }
 
 TEST_CASE("net: IPv4 fragments and snapped payloads", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   Buf ip = frame4_ip();
   SECTION("first fragment with MF still gives the TCP header") {
@@ -433,6 +440,7 @@ TEST_CASE("net: IPv4 fragments and snapped payloads", "[net]") {
 }
 
 TEST_CASE("net: malformed IPv4 and TCP headers", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   const Buf good = frame4_ip();
   Buf ip = good;
@@ -481,6 +489,7 @@ TEST_CASE("net: malformed IPv4 and TCP headers", "[net]") {
 }
 
 TEST_CASE("net: every truncated prefix is truncated or a shorter payload, never a crash", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   struct Case {
     const char* name;
     uint32_t link;
@@ -517,6 +526,7 @@ TEST_CASE("net: every truncated prefix is truncated or a shorter payload, never 
 }
 
 TEST_CASE("net: ICMP destination unreachable quoting a real TCP packet", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   const Buf quoted = slice(frame4_ip(), 0, kIp4 + 8);  // IP header + first 8 TCP bytes
   // Outer IPv4 192.168.1.1 -> 192.168.1.200, protocol 1, type 3 code 3 (port unreachable).
@@ -579,6 +589,7 @@ TEST_CASE("net: ICMP destination unreachable quoting a real TCP packet", "[net]"
 }
 
 TEST_CASE("net: ICMPv6 destination unreachable", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   const Buf quoted = slice(frame4_v6(), 0, 40 + 8);
   Buf icmp = cat({{1, 4, 0, 0, 0, 0, 0, 0}, quoted});  // code 4: port unreachable
@@ -607,6 +618,7 @@ TEST_CASE("net: ICMPv6 destination unreachable", "[net]") {
 }
 
 TEST_CASE("net: link types and address text", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   CHECK(decode(105, frame4_eth(), p) == DecodeStatus::unsupported_link);  // 802.11
   CHECK(decode(127, frame4_eth(), p) == DecodeStatus::unsupported_link);  // radiotap
@@ -633,6 +645,7 @@ TEST_CASE("net: link types and address text", "[net]") {
 }
 
 TEST_CASE("net: a reused DecodedPacket is fully reset", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   DecodedPacket p;
   REQUIRE(decode(1, frame4_eth(), p) == DecodeStatus::ok);
   REQUIRE(p.kind == PacketKind::tcp);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "net/packet.hpp"
+#include "shared_pcaps.hpp"
 #include "net/stream_reassembler.hpp"
 
 using rdpcap::model::FrameRef;
@@ -491,7 +492,7 @@ std::map<std::string, DirResult> reassemble(const std::string& file) {
     void on_stream_gap(uint64_t m, const FrameRef& at) override { res.gaps.emplace_back(m, at.frame); }
   };
   std::map<std::string, Dir> dirs;
-  std::string path = std::string(RDPCAP_SHARED_PCAPS) + "/" + file;
+  std::string path = rdpcap::testing::shared_pcap_path(file);
   char err[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_open_offline(path.c_str(), err);
   if (!p) FAIL("cannot open " << path << ": " << err);
@@ -530,6 +531,7 @@ std::map<std::string, DirResult> reassemble(const std::string& file) {
 }  // namespace
 
 TEST_CASE("reassembly: real out-of-order RDP session equals tshark's Follow TCP Stream", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   // Server direction has segments captured out of order (frames 120/122,
   // 133/135, 140/142, ...). Sizes and FNV-1a of tshark's follow output.
   auto r = reassemble("zeek-rdp-proprietary-encryption.pcap");
@@ -548,6 +550,7 @@ TEST_CASE("reassembly: real out-of-order RDP session equals tshark's Follow TCP 
 }
 
 TEST_CASE("reassembly: real capture with segments missing reports the gaps", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   // ndpi-tls_missing_ch_frag.pcap: the client's second ClientHello segment
   // (481 bytes, seq 2260747306..2260747787) is not in the capture; frame 3
   // acknowledges it, and the gap is certain when the client's next segment
@@ -563,6 +566,7 @@ TEST_CASE("reassembly: real capture with segments missing reports the gaps", "[n
 }
 
 TEST_CASE("reassembly: real retransmissions are counted, not delivered twice", "[net]") {
+  SHARED_PCAPS_OR_SKIP();
   // zeek-rdp-x509.pcap: client X.224 request (47 bytes) sent twice, server
   // confirm (19 bytes) sent twice; tshark's follow shows 493 / 1424 bytes.
   auto r = reassemble("zeek-rdp-x509.pcap");

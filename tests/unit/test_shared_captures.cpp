@@ -1,9 +1,11 @@
 // The real public captures in ../shared/pcaps (Zeek, Suricata, nDPI, Arkime
 // test suites): the verdicts and values their CATALOGUE.md states. Skipped
-// (with a warning) when the folder is absent; never copied into the project.
+// with a visible note when the folder is absent, failed when CI is set
+// (shared_pcaps.hpp); never copied into the project.
 #include <catch2/catch.hpp>
 
 #include "capture_support.hpp"
+#include "shared_pcaps.hpp"
 #include "proto/rdp_negotiation.hpp"
 
 using namespace rdpcap;
@@ -12,13 +14,10 @@ using rdpcap::testing::has_finding;
 
 namespace {
 
-std::string shared(const std::string& name) { return std::string(RDPCAP_SHARED_PCAPS) + "/" + name; }
+std::string shared(const std::string& name) { return rdpcap::testing::shared_pcap_path(name); }
 
-bool available(const std::string& name) {
-  if (rdpcap::testing::file_exists(shared(name))) return true;
-  WARN("shared capture not present, skipped: " << name);
-  return false;
-}
+// Present, or a visible skip note (user clone), or a failure under CI (shared_pcaps.hpp).
+bool available(const std::string& name) { return rdpcap::testing::shared_pcap_available(name); }
 
 const std::set<uint16_t> kTlsPorts{443, 3000, 3001, 4433, 8443, 8888, 80};
 

@@ -500,6 +500,7 @@ TEST_CASE("TLS 1.3 ServerHello key_share and supported_versions sizes", "[tls]")
 }
 
 TEST_CASE("Certificate list from ndpi-rdp", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto segs = tls_test::read_tcp_segments(tls_test::pcap_path("ndpi-rdp.pcap"));
   auto server = tls_test::direction(segs, 3389, 52494);
   REQUIRE(server.bytes.size() >= 19 + 5 + 1174);
@@ -611,6 +612,7 @@ TEST_CASE("SSLv2-format hello offering TLS 1.0 maps zero-prefixed specs to TLS s
 }
 
 TEST_CASE("SSLv2 SERVER-HELLO from zeek-ssl-v2", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto segs = tls_test::read_tcp_segments(tls_test::pcap_path("zeek-ssl-v2.pcap"));
   auto server = tls_test::direction(segs, 443, 59062);
   REQUIRE(server.bytes.size() >= 950);

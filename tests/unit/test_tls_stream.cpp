@@ -64,6 +64,7 @@ constexpr size_t kX224 = 19;
 }  // namespace
 
 TEST_CASE("ndpi-rdp: TLS 1.2 RDP handshake, frame by frame", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto client = load("ndpi-rdp.pcap", 52494, 3389);
   auto server = load("ndpi-rdp.pcap", 3389, 52494);
   REQUIRE_FALSE(client.hole);
@@ -94,6 +95,7 @@ TEST_CASE("ndpi-rdp: TLS 1.2 RDP handshake, frame by frame", "[tls]") {
 }
 
 TEST_CASE("records split across feed() calls at every byte boundary give the same callbacks", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   for (auto [sport, dport] : {std::pair<uint16_t, uint16_t>{52494, 3389}, {3389, 52494}}) {
     auto d = load("ndpi-rdp.pcap", sport, dport);
     Bytes tls = Bytes(d.bytes).subspan(kX224);
@@ -110,6 +112,7 @@ TEST_CASE("records split across feed() calls at every byte boundary give the sam
 }
 
 TEST_CASE("handshake messages spanning records give the same callbacks", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto server = load("ndpi-rdp.pcap", 3389, 52494);
   Bytes tls = Bytes(server.bytes).subspan(kX224);
   // The server's first record: SH + Certificate + ServerKeyExchange + ServerHelloDone.
@@ -139,6 +142,7 @@ TEST_CASE("handshake messages spanning records give the same callbacks", "[tls]"
 }
 
 TEST_CASE("a handshake message above the cap is reported and skipped", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto server = load("ndpi-rdp.pcap", 3389, 52494);
   Bytes tls = Bytes(server.bytes).subspan(kX224);
   const std::string limit = "LIMIT handshake message certificate (11) of 748 bytes exceeds the 500-byte cap";
@@ -182,6 +186,7 @@ TEST_CASE("after ChangeCipherSpec handshake and alert records are encrypted", "[
 }
 
 TEST_CASE("zeek-tls-expired-cert: TLS 1.0 handshake with encrypted close alerts", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto client = load("zeek-tls-expired-cert.pcap", 60539, 443);
   auto server = load("zeek-tls-expired-cert.pcap", 443, 60539);
   TlsStream cs, ss;
@@ -197,6 +202,7 @@ TEST_CASE("zeek-tls-expired-cert: TLS 1.0 handshake with encrypted close alerts"
 }
 
 TEST_CASE("zeek-tls-1.2-handshake-failure: ClientHello answered by a fatal alert", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto client = load("zeek-tls-1.2-handshake-failure.pcap", 53525, 443);
   auto server = load("zeek-tls-1.2-handshake-failure.pcap", 443, 53525);
   TlsStream cs, ss;
@@ -210,6 +216,7 @@ TEST_CASE("zeek-tls-1.2-handshake-failure: ClientHello answered by a fatal alert
 }
 
 TEST_CASE("zeek-certificate-request-failed: CertificateRequest, empty client Certificate, alert", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto client = load("zeek-certificate-request-failed.pcap", 52464, 3000);
   auto server = load("zeek-certificate-request-failed.pcap", 3000, 52464);
   TlsStream cs, ss;
@@ -228,6 +235,7 @@ TEST_CASE("zeek-certificate-request-failed: CertificateRequest, empty client Cer
 }
 
 TEST_CASE("zeek-hrr: HelloRetryRequest, compatibility CCS both ways, second ClientHello", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto client = load("zeek-hrr.pcap", 63564, 443);
   auto server = load("zeek-hrr.pcap", 443, 63564);
   REQUIRE_FALSE(server.hole);  // frame 11 fills the gap before frame 9
@@ -318,6 +326,7 @@ TEST_CASE("bytes that are not TLS give one on_tls_error, then the direction is i
     CHECK(r.events == Events{"ALERT 2/40", "ERR @7"});
     CHECK(r.error_offsets == std::vector<uint64_t>{7});
   }
+  SHARED_PCAPS_OR_SKIP();  // the rest reads real captures
   {
     // zeek-tls-1.2-protocol-error: the server's alert record is mangled
     // (00 00 00 00 02 00 28): content type 0.
@@ -353,6 +362,7 @@ TEST_CASE("bytes that are not TLS give one on_tls_error, then the direction is i
 }
 
 TEST_CASE("zeek-https-to-http: plaintext HTML answer to a ClientHello", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto segs = tls_test::read_tcp_segments(tls_test::pcap_path("zeek-https-to-http.pcap"));
   REQUIRE_FALSE(segs.empty());
   uint16_t client_port = 0;
@@ -373,6 +383,7 @@ TEST_CASE("zeek-https-to-http: plaintext HTML answer to a ClientHello", "[tls]")
 }
 
 TEST_CASE("zeek-ssl-v2: SSLv2 hellos are reported, the SSL 2.0 rest is ignored silently", "[tls]") {
+  SHARED_PCAPS_OR_SKIP();
   auto client = load("zeek-ssl-v2.pcap", 59062, 443);
   auto server = load("zeek-ssl-v2.pcap", 443, 59062);
   TlsStream cs, ss;
@@ -453,6 +464,7 @@ TEST_CASE("random bytes and random chunking never crash the stream", "[tls]") {
     uint16_t sport, dport;
     size_t skip;
   };
+  SHARED_PCAPS_OR_SKIP();  // the rest re-chunks real streams
   const Src srcs[] = {{"ndpi-rdp.pcap", 3389, 52494, kX224},
                       {"ndpi-rdp.pcap", 52494, 3389, kX224},
                       {"zeek-certificate-request-failed.pcap", 3000, 52464, 0},

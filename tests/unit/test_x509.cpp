@@ -103,6 +103,7 @@ std::vector<uint8_t> make_cert(const CertSpec& spec, EVP_PKEY* key, EVP_PKEY* si
 }  // namespace
 
 TEST_CASE("ndpi-rdp: self-signed RDP certificate CN=OFFICE-WIN10-VM", "[x509]") {
+  SHARED_PCAPS_OR_SKIP();
   auto certs = server_certs("ndpi-rdp.pcap", 3389, 19);
   REQUIRE(certs.size() == 1);
   CertificateFacts f = read_certificate(certs[0]);
@@ -134,6 +135,7 @@ TEST_CASE("ndpi-rdp: self-signed RDP certificate CN=OFFICE-WIN10-VM", "[x509]") 
 }
 
 TEST_CASE("zeek-ssl-v2: expired self-signed SHA-1 certificate from an SSLv2 SERVER-HELLO", "[x509]") {
+  SHARED_PCAPS_OR_SKIP();
   auto certs = server_certs("zeek-ssl-v2.pcap", 443);
   REQUIRE(certs.size() == 1);
   CertificateFacts f = read_certificate(certs[0]);
@@ -151,6 +153,7 @@ TEST_CASE("zeek-ssl-v2: expired self-signed SHA-1 certificate from an SSLv2 SERV
 }
 
 TEST_CASE("zeek-cert-no-cn and ndpi-selfsigned: CA:TRUE self-signed certificates", "[x509]") {
+  SHARED_PCAPS_OR_SKIP();
   auto no_cn = server_certs("zeek-cert-no-cn.pcap", 8888);
   REQUIRE_FALSE(no_cn.empty());
   CertificateFacts f = read_certificate(no_cn[0]);
@@ -173,6 +176,7 @@ TEST_CASE("zeek-cert-no-cn and ndpi-selfsigned: CA:TRUE self-signed certificates
 }
 
 TEST_CASE("suricata tls-cert-noissuer: empty issuer DN, SAN localhost", "[x509]") {
+  SHARED_PCAPS_OR_SKIP();
   auto certs = server_certs("suricata-verify-tls-cert-noissuer.pcap", 443);
   REQUIRE_FALSE(certs.empty());
   CertificateFacts f = read_certificate(certs[0]);
@@ -188,6 +192,7 @@ TEST_CASE("suricata tls-cert-noissuer: empty issuer DN, SAN localhost", "[x509]"
 }
 
 TEST_CASE("zeek-CVE-2015-3194: crafted RSA-PSS parameters do not crash", "[x509]") {
+  SHARED_PCAPS_OR_SKIP();
   auto certs = server_certs("zeek-CVE-2015-3194.pcap", 4433);
   REQUIRE_FALSE(certs.empty());
   CertificateFacts f = read_certificate(certs[0]);
@@ -336,6 +341,7 @@ TEST_CASE("malformed DER never crashes and leaves no OpenSSL error behind", "[x5
   CHECK(j.parse_error.rfind("OpenSSL could not decode the certificate", 0) == 0);
   CHECK(ERR_peek_error() == 0);
 
+  SHARED_PCAPS_OR_SKIP();  // the rest mutates a real certificate
   auto certs = server_certs("ndpi-rdp.pcap", 3389, 19);
   REQUIRE(certs.size() == 1);
   const auto& der = certs[0];

@@ -15,11 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "shared_pcaps.hpp"
 #include "tls/tls_stream.hpp"
 
 namespace tls_test {
 
-inline std::string pcap_path(const std::string& name) { return std::string(RDPCAP_SHARED_PCAPS) + "/" + name; }
+inline std::string pcap_path(const std::string& name) { return rdpcap::testing::shared_pcap_path(name); }
 
 inline bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
 
@@ -57,7 +58,7 @@ inline std::vector<Segment> read_tcp_segments(const std::string& path) {
   std::vector<Segment> out;
   char err[PCAP_ERRBUF_SIZE];
   pcap_t* p = pcap_open_offline(path.c_str(), err);
-  if (!p) return out;
+  if (!p) FAIL("cannot open " << path << ": " << err);  // a clean failure: callers slice the bytes read
   int dlt = pcap_datalink(p);
   pcap_pkthdr* h;
   const u_char* d;
