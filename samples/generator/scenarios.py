@@ -133,6 +133,7 @@ class Spec:
     close: str = 'normal'          # with inner: normal | client | client-rst | server (see close_*)
     kdc: str = ''                  # also run a KDC on 127.0.1.88:88 (cleartext Kerberos, 31, 33,
                                    # 34): preauth-failed | no-spn | revoked (see kdc_client)
+    kdc_client_addr: Optional[str] = None   # the Kerberos client, if not the RDP client (35)
     silent_delay: float = 3.0
     session_rounds: int = 0        # fast-path input/update exchanges after MCS
     session_pause: float = 0.0
@@ -570,7 +571,7 @@ def kdc_client(spec):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.settimeout(SOCK_TIMEOUT)
-        s.bind((spec.client_addr, spec.client_port + k))
+        s.bind((spec.kdc_client_addr or spec.client_addr, spec.client_port + k))
         s.connect((KDC_ADDR, 88))
         try:
             if kind == 'TGS':
@@ -1082,6 +1083,13 @@ def catalogue():
         'NLA failed: the account is locked out (or disabled): KDC_ERR_CLIENT_REVOKED (18) from the DC '
         '(cleartext); with the key log STATUS_ACCOUNT_LOCKED_OUT (0xC0000234) from the RDP server',
         inner=script_kerberos_revoked, close='client', kdc='revoked')
+    add('35', 'kerberos-error-other-client',
+        'TLS 1.2; healthy RDP connection from 192.0.2.10 (CredSSP, MCS, normal close); during its setup '
+        'ANOTHER machine, 192.0.2.11, gets KDC_ERR_PREAUTH_REQUIRED (25) then KDC_ERR_PREAUTH_FAILED (24) '
+        'from the DC 198.51.100.88 (TCP 88, cleartext)',
+        'Healthy: the Kerberos errors belong to another client (192.0.2.11), not to this RDP connection; '
+        'no Kerberos finding',
+        inner=script_kerberos_other_client, close='normal', kdc='preauth-failed', kdc_client_addr='127.0.1.11')
     return sc
 
 
@@ -1144,6 +1152,11 @@ def script_kerberos_then_ntlm(spec):
 def script_kerberos_no_spn(spec):
     """TGS-REQ for TERMSRV/rdp01.corp.example, KDC_ERR_S_PRINCIPAL_UNKNOWN; then the healthy
     NTLM dialogue (CredSSP, MCS) as in 01."""
+    return [('call', lambda: kdc_client(spec))] + after_tls_script(spec)
+
+
+def script_kerberos_other_client(spec):
+    """Another machine's failed Kerberos logon at the same moment; this RDP client is healthy."""
     return [('call', lambda: kdc_client(spec))] + after_tls_script(spec)
 
 

@@ -68,6 +68,7 @@ EXPECT = {
     '32': dict(neg=('rsp', 2), tls=[0x0304], cipher=[0x1302], alerts=[], rst='', fin_first='C'),
     '33': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C', krb=[7]),
     '34': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', fin_first='C', krb=[25, 18]),
+    '35': dict(neg=('rsp', 2), tls=[S12], cipher=[0xC030], alerts=[], rst='', krb=[25, 24], krb_to='192.0.2.11'),
 }
 
 FIELDS = ['frame.number', 'frame.len', 'frame.cap_len', 'ip.src', 'ipv6.src', 'tcp.srcport',
@@ -79,7 +80,7 @@ FIELDS = ['frame.number', 'frame.len', 'frame.cap_len', 'ip.src', 'ipv6.src', 't
           'rdp.negFailure.failureCode', 'rdp.neg_type', 'cotp.type', 'dns.flags.response',
           'tcp.checksum.status', 'ip.checksum.status', 'udp.checksum.status',
           'icmp.checksum.status', 'icmpv6.checksum.status', 't125.connect_initial_element',
-          'sll.pkttype', 'tls.handshake.extension.type', 'kerberos.error_code']
+          'sll.pkttype', 'tls.handshake.extension.type', 'kerberos.error_code', 'ip.dst']
 PREFS = ['-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
          '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE']
 
@@ -188,6 +189,9 @@ def check(path):
         summary.append('KRB-ERROR=%s' % krb)
         if krb != exp['krb']:
             errs.append('KRB-ERROR codes %s != %s' % (krb, exp['krb']))
+        to = {r['ip.dst'] for r in tls if r['kerberos.error_code']}
+        if 'krb_to' in exp and to != {exp['krb_to']}:
+            errs.append('KRB-ERRORs sent to %s, expected %s' % (to, exp['krb_to']))
     alerts = [(side(r), a) for r in tls for a in ints(r['tls.alert_message.desc'])]
     if 'alerts' in exp:
         summary.append('alerts=%s' % (','.join('%s:%d' % a for a in alerts) or '-'))

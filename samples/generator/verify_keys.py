@@ -70,6 +70,7 @@ EXPECT = {
     '33': dict(ntlm=[1, 2, 3], err=[], krb=[7], krb_sname=['TERMSRV', 'rdp01.corp.example'],
                client=('WS-ALICE', '19041'), alerts=[('C', 0), ('S', 0)]),
     '34': dict(ntlm=[1, 2, 3], err=[0xC0000234], krb=[25, 18], krb_user='alice', alerts=[('C', 0), ('S', 0)]),
+    '35': dict(ntlm=[1, 2, 3], err=[], krb=[25, 24], client=('WS-ALICE', '19041'), alerts=[('C', 0), ('S', 0)]),
 }
 
 
