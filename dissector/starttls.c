@@ -9,6 +9,7 @@
  * -- SSL, HYBRID, RDSTLS, HYBRID_EX, RDSAAD -- starts with a TLS handshake
  * (MS-RDPBCGR 5.4.5). */
 #include "starttls.h"
+#include "ws_compat.h"
 
 #include <epan/conversation.h>
 #include <epan/packet.h>
@@ -37,7 +38,7 @@ dissect_rdpcap_starttls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return 0;
     for (i = 0; i < selected->len; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(selected, i);
-        if (fi != NULL && fvalue_get_uinteger(&fi->value) != 0)
+        if (fi != NULL && fvalue_get_uinteger(RDPCAP_FI_FVALUE(fi)) != 0)
             tls = TRUE;
     }
     if (tls) {

@@ -46,11 +46,12 @@ class Env:
         self.root = tempfile.mkdtemp(prefix="rdpcap-plugin-test-", dir=base)
         os.chmod(self.root, 0o755)
         self.plugins = os.path.join(self.root, "plugins")
-        epan = os.path.join(self.plugins, "4.0", "epan")
+        # Wireshark X.Y loads epan plugins from <plugin dir>/X.Y/epan only.
+        epan = os.path.join(self.plugins, args.plugin_abi, "epan")
         os.makedirs(epan)
         shutil.copy(args.plugin, os.path.join(epan, "rdpcap.so"))
         self.no_plugins = os.path.join(self.root, "no-plugins")
-        os.makedirs(os.path.join(self.no_plugins, "4.0", "epan"))
+        os.makedirs(os.path.join(self.no_plugins, args.plugin_abi, "epan"))
         self.home = os.path.join(self.root, "home")
         os.makedirs(self.home)
         self.no_extcap = os.path.join(self.root, "no-extcap")  # -G plugins would run every extcap
@@ -539,6 +540,8 @@ def check_robustness(env, fail):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plugin", required=True, help="built rdpcap.so")
+    ap.add_argument("--plugin-abi", default="4.0",
+                    help="major.minor of the Wireshark the plugin was built against (its plugin folder)")
     ap.add_argument("--cli", required=True, help="built rdpcap-analyze")
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--shared-pcaps", default="", help="read-only public captures (../shared/pcaps)")
