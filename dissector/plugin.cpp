@@ -1,6 +1,6 @@
-// Wireshark 4.0 plugin entry points, and nothing else. A 4.0 plugin exports
-// exactly plugin_version, plugin_want_major, plugin_want_minor and
-// plugin_register (check: nm -D --defined-only rdpcap.so).
+// The plugin entry points, and nothing else: plugin_version, plugin_want_major,
+// plugin_want_minor and plugin_register (Wireshark 4.0 to 4.6), and from 4.4
+// plugin_describe (check: nm -D --defined-only rdpcap.so).
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/tap.h>
@@ -9,6 +9,10 @@
 
 #include "postdissector.hpp"
 #include "summary_tap.hpp"
+#include "ws_compat.h"
+#if RDPCAP_WS_HAS_PLUGIN_DESCRIBE
+#include <wsutil/plugins.h>
+#endif
 
 #ifndef RDPCAP_PLUGIN_VERSION
 #define RDPCAP_PLUGIN_VERSION "0.0.0"
@@ -19,6 +23,13 @@
 extern "C" WS_DLL_PUBLIC_DEF const char plugin_version[] = RDPCAP_PLUGIN_VERSION;
 extern "C" WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 extern "C" WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+#if RDPCAP_WS_HAS_PLUGIN_DESCRIBE
+// What tshark -G plugins lists for it: a dissector (postdissector) and tap listeners (summary, stats tree).
+extern "C" WS_DLL_PUBLIC_DEF uint32_t plugin_describe(void) {
+  return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
+}
+#endif
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include "capture_name.hpp"
 #include "file_state.hpp"
 #include "report/text_report.hpp"
+#include "ws_compat.h"
 
 namespace rdpcap::plugin {
 
@@ -42,13 +43,15 @@ void summary_draw(void*) {
   }
 }
 
-void summary_init(const char*, void*) {
+RDPCAP_STAT_TAP_INIT_RESULT summary_init(const char*, void*) {
   GString* error = register_tap_listener("rdpcap", &summary_listener_tag, nullptr, TL_REQUIRES_NOTHING, nullptr,
                                          summary_packet, summary_draw, nullptr);
   if (error) {
     std::fprintf(stderr, "rdpcap: cannot register the summary tap: %s\n", error->str);
     g_string_free(error, TRUE);
+    RDPCAP_STAT_TAP_INIT_RETURN(false);
   }
+  RDPCAP_STAT_TAP_INIT_RETURN(true);
 }
 
 stat_tap_ui summary_ui = {REGISTER_STAT_GROUP_GENERIC, "RDP Diagnostics summary", "rdpcap,summary", summary_init,
