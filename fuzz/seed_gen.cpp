@@ -6,6 +6,8 @@
 //   fuzz_tls_stream    each direction's TLS bytes, whole and in small splits
 //   fuzz_tls_messages  every handshake message / alert (selector byte + body)
 //   fuzz_x509          every certificate DER
+//   fuzz_inner         the plaintext TPKT stream of each direction, and the decrypted records of
+//                      samples/pcaps/01 (tests/unit/inner_vectors.hpp), as control-byte pieces
 #include <pcap/pcap.h>
 #include <sys/stat.h>
 
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
+#include "../tests/unit/inner_vectors.hpp"
 #include "net/packet.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "session/flow_key.hpp"
@@ -45,6 +48,31 @@ void write_seed(const std::string& target, const std::vector<uint8_t>& bytes) {
   std::ofstream(dir + name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                                     static_cast<std::streamsize>(bytes.size()));
   ++written[target];
+}
+
+// fuzz_inner input: each piece is a control byte (bit 0: server direction,
+// bits 1-7: length - 1) and up to 128 bytes.
+void append_inner(std::vector<uint8_t>& out, const std::vector<uint8_t>& bytes, bool from_server) {
+  for (size_t pos = 0; pos < bytes.size();) {
+    const size_t n = std::min<size_t>(128, bytes.size() - pos);
+    out.push_back(static_cast<uint8_t>(((n - 1) << 1) | (from_server ? 1 : 0)));
+    out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(pos), bytes.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    pos += n;
+  }
+}
+
+void inner_seeds() {
+  std::vector<uint8_t> all;
+  for (const auto& r : testing::sample01::kRecords) {
+    std::vector<uint8_t> bytes;
+    for (const char* h = r.hex; h[0] && h[1]; h += 2) bytes.push_back(static_cast<uint8_t>(std::stoul(std::string(h, 2), nullptr, 16)));
+    write_seed("fuzz_inner", bytes.size() <= 128 ? std::vector<uint8_t>{} : bytes);  // a whole record (parsers only)
+    std::vector<uint8_t> one;
+    append_inner(one, bytes, !r.from_client);
+    write_seed("fuzz_inner", one);
+    append_inner(all, bytes, !r.from_client);
+  }
+  write_seed("fuzz_inner", all);
 }
 
 struct Segment {
@@ -146,6 +174,9 @@ void negotiation_seed(const std::vector<uint8_t>& stream) {
   const size_t start = tls_start(stream);
   const size_t end = std::min(start == std::string::npos ? stream.size() : start, size_t{4096});
   write_seed("fuzz_negotiation", std::vector<uint8_t>(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(end)));
+  std::vector<uint8_t> inner;
+  append_inner(inner, std::vector<uint8_t>(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(end)), false);
+  write_seed("fuzz_inner", inner);
 }
 
 void flow_seeds(const Flow& f) {
@@ -260,6 +291,7 @@ int main(int argc, char** argv) {
   out_dir = argv[1];
   ::mkdir(out_dir.c_str(), 0755);
   int failed = 0;
+  inner_seeds();
   for (int i = 2; i < argc; ++i) failed += !read_capture(argv[i]);
   for (const auto& [target, n] : written) std::printf("%s: %zu seeds\n", target.c_str(), n);
   return failed ? 1 : 0;

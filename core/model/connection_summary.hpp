@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "util/frame_ref.hpp"
+#include "model/inner_facts.hpp"
 #include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "tls/tls_messages.hpp"
@@ -135,6 +136,7 @@ struct ConnectionSummary {
   ProxyFacts proxy;
   NegotiationFacts negotiation;
   TlsFacts tls;
+  InnerFacts inner;           // what decrypted data and cleartext Kerberos showed (issue #11)
   std::vector<TimelineEvent> timeline;  // bounded
   bool timeline_truncated = false;
   std::vector<std::string> limits_hit;  // caps reached ("reassembly buffer", ...)

@@ -43,6 +43,7 @@ constexpr int kMaxVlanTags = 8;
 constexpr uint8_t kProtoHopByHop = 0;
 constexpr uint8_t kProtoIcmp = 1;
 constexpr uint8_t kProtoTcp = 6;
+constexpr uint8_t kProtoUdp = 17;
 constexpr uint8_t kProtoRouting = 43;
 constexpr uint8_t kProtoFragment = 44;
 constexpr uint8_t kProtoAh = 51;
@@ -153,6 +154,22 @@ Ipv4Header read_ipv4_header(ByteReader& r) {
   read_v4(r, h.src);
   read_v4(r, h.dst);
   return h;
+}
+
+// --- UDP (RFC 768) -------------------------------------------------------------
+// Only whole first fragments: the payload is what the UDP length covers of
+// the captured bytes.
+DecodeStatus decode_udp(ByteReader r, const IpAddress& src, const IpAddress& dst, DecodedPacket& out) {
+  uint16_t length = 0, cksum = 0;
+  UdpDatagram& u = out.udp;
+  if (!r.u16be(u.sport) || !r.u16be(u.dport) || !r.u16be(length) || !r.u16be(cksum)) return DecodeStatus::truncated;
+  if (length != 0 && length < 8) return DecodeStatus::malformed;  // 0: jumbogram / offload, use what was captured
+  const size_t body = length == 0 ? r.remaining() : std::min<size_t>(length - 8u, r.remaining());
+  r.bytes(body, u.payload);
+  u.src = src;
+  u.dst = dst;
+  out.kind = PacketKind::udp;
+  return DecodeStatus::ok;
 }
 
 // --- TCP (RFC 9293 3.1) ------------------------------------------------------
@@ -304,6 +321,7 @@ DecodeStatus decode_ipv4(Bytes frame, DecodedPacket& out) {
   }
   if (proto == kProtoIcmp && !more_fragments)
     return decode_icmp(body, wire_total <= frame.size(), src, false, out);
+  if (proto == kProtoUdp && !more_fragments) return decode_udp(body, src, dst, out);
   return DecodeStatus::ok;
 }
 
@@ -342,6 +360,7 @@ DecodeStatus decode_ipv6(Bytes frame, DecodedPacket& out) {
   }
   if (up.protocol == kProtoIcmpv6 && !up.more_fragments)
     return decode_icmp(body, wire_total <= frame.size(), src, true, out);
+  if (up.protocol == kProtoUdp && !up.more_fragments) return decode_udp(body, src, dst, out);
   return DecodeStatus::ok;
 }
 

@@ -43,12 +43,20 @@ struct IcmpUnreachable {
   uint16_t quoted_sport = 0, quoted_dport = 0;
 };
 
-enum class PacketKind { tcp, icmp_unreachable, other };
+// A UDP datagram (RFC 768); only Kerberos on port 88 is read from it.
+struct UdpDatagram {
+  IpAddress src, dst;
+  uint16_t sport = 0, dport = 0;
+  util::Bytes payload;     // borrows from the frame; what was captured of it
+};
+
+enum class PacketKind { tcp, icmp_unreachable, udp, other };
 
 struct DecodedPacket {
   PacketKind kind = PacketKind::other;
   TcpSegment tcp;
   IcmpUnreachable icmp;
+  UdpDatagram udp;
 };
 
 enum class DecodeStatus {

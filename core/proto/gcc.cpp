@@ -144,7 +144,24 @@ util::ParseResult<ClientGcc> parse_connect_initial(Bytes data) {
         if (body.bytes(32, name))
           for (size_t i = 0; i + 1 < name.size() && (name[i] || name[i + 1]); i += 2)
             out.client_name += (name[i + 1] == 0 && name[i] >= 0x20 && name[i] < 0x7f) ? static_cast<char>(name[i]) : '?';
+        // Optional fields after clientName (2.2.1.3.2): keyboardType, keyboardSubType,
+        // keyboardFunctionKey, imeFileName[64], postBeta2ColorDepth, clientProductId,
+        // serialNumber, highColorDepth, supportedColorDepths, earlyCapabilityFlags,
+        // clientDigProductId[64], connectionType, pad1octet, serverSelectedProtocol.
+        uint32_t selected = 0;
+        if (body.skip(12 + 64 + 2 + 2 + 4 + 2 + 2 + 2 + 64 + 1 + 1) && body.u32le(selected))
+          out.requested_protocols = selected;
       }
+    } else if (type == 0xC003) {  // CS_NET 2.2.1.3.4: channelCount, CHANNEL_DEF[] (name[8], options)
+      uint32_t count = 0;
+      Bytes def;
+      if (body.u32le(count))
+        for (uint32_t i = 0; i < count && i < 31 && body.bytes(12, def); ++i) {
+          std::string channel_name;
+          for (size_t k = 0; k < 8 && def[k]; ++k)
+            channel_name += (def[k] >= 0x20 && def[k] < 0x7f) ? static_cast<char>(def[k]) : '?';
+          out.channels.push_back(std::move(channel_name));
+        }
     } else if (type == 0xC002) {  // CS_SECURITY 2.2.1.3.3
       uint32_t methods = 0, ext = 0;
       if (body.u32le(methods)) out.encryption_methods = methods;
@@ -165,7 +182,9 @@ util::ParseResult<ServerGcc> parse_connect_response(Bytes data) {
   const int ok = for_each_block(blocks, [&](uint16_t type, ByteReader body) {
     if (type == 0x0C01) {  // SC_CORE 2.2.1.4.2
       uint32_t version = 0;
+      uint32_t requested = 0;
       if (body.u32le(version)) out.version = version;
+      if (body.u32le(requested)) out.client_requested_protocols = requested;
     } else if (type == 0x0C02) {  // SC_SECURITY 2.2.1.4.3
       uint32_t method = 0, level = 0, random_len = 0, cert_len = 0, cert_version = 0;
       if (body.u32le(method)) out.encryption_method = method;

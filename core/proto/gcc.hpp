@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "util/byte_reader.hpp"
 #include "util/parse_result.hpp"
@@ -27,6 +28,8 @@ struct ClientGcc {  // from the MCS Connect Initial
   std::string client_name;                   // UTF-16LE name, ASCII-folded
   std::optional<uint32_t> encryption_methods;  // TS_UD_CS_SEC
   std::optional<uint32_t> ext_encryption_methods;
+  std::vector<std::string> channels;         // TS_UD_CS_NET (2.2.1.3.4) channel names, ASCII, at most 31
+  std::optional<uint32_t> requested_protocols; // TS_UD_CS_CORE.serverSelectedProtocol (echo of the X.224 selection)
 };
 
 struct ServerGcc {  // from the MCS Connect Response
@@ -35,6 +38,7 @@ struct ServerGcc {  // from the MCS Connect Response
   std::optional<uint32_t> encryption_level;
   uint32_t server_cert_length = 0;
   uint32_t cert_kind = 0;                    // dwVersion & 0x7fffffff: 1 proprietary, 2 X.509
+  std::optional<uint32_t> client_requested_protocols;  // TS_UD_SC_CORE.clientRequestedProtocols
 };
 
 // `x224_user_data` is what follows the X.224 Data TPDU header (MCS PDU).

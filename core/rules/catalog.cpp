@@ -76,6 +76,17 @@ constexpr CodeInfo kCatalog[] = {
     {"rdp.server_closed_after_tls", S::error, G::sequence, "TLS done (no NLA), then the server closed after a short exchange"},
     {"rdp.weak_encryption", S::warning, G::security, "Standard RDP Security with 40/56-bit RC4 or no encryption"},
     {"rdp.server_closed_early", S::error, G::sequence, "The server closed during the Standard RDP Security setup"},
+    // Decrypted NLA / RDP sequence (a key log) and cleartext Kerberos on port 88.
+    {"credssp.error_code", S::error, G::response_code, "A side sent a CredSSP errorCode (NTSTATUS / SEC_E_*): it refused NLA"},
+    {"credssp.version_mismatch", S::error, G::security, "CredSSP version below 5 against 5 or above, then a close (CVE-2018-0886 oracle remediation)"},
+    {"credssp.credentials_rejected", S::error, G::response_code, "The server closed right after the NTLM AUTHENTICATE without an errorCode"},
+    {"credssp.kerberos_fallback", S::info, G::security, "NLA tried Kerberos, then fell back to NTLM"},
+    {"rdp.authorization_denied", S::error, G::response_code, "Early User Authorization Result: access denied (no Remote Desktop logon right)"},
+    {"rdp.error_info", S::error, G::response_code, "The server sent a Set Error Info PDU with a failure code"},
+    {"rdp.session_ended_by_server", S::warning, G::response_code, "Set Error Info: the server ended the session (admin, idle limit, other connection)"},
+    {"rdp.licensing_failed", S::error, G::response_code, "The licensing Error Alert names a failure (not STATUS_VALID_CLIENT)"},
+    {"rdp.server_disconnected_during_setup", S::error, G::sequence, "The server sent Disconnect Provider Ultimatum before the session ran"},
+    {"kerberos.kdc_error", S::warning, G::response_code, "The client's KDC (port 88) or the server answered Kerberos with an error during the setup"},
 };
 
 }  // namespace

@@ -40,6 +40,9 @@ std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& con
     tls_rules(ctx, d.findings);
     certificate_rules(ctx, d.findings);
     credssp_rules(ctx, d.findings);
+    nla_rules(ctx, d.findings);
+    rdp_sequence_rules(ctx, d.findings);
+    kerberos_rules(ctx, d.findings);
     std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {
       if (a.severity != b.severity) return a.severity > b.severity;
       if (a.frame != b.frame) return a.frame < b.frame;

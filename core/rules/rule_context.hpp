@@ -69,6 +69,10 @@ void negotiation_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void tls_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out);
+// From decrypted NLA / RDP data and cleartext Kerberos (model::InnerFacts).
+void nla_rules(const RuleContext& ctx, std::vector<Finding>& out);
+void rdp_sequence_rules(const RuleContext& ctx, std::vector<Finding>& out);
+void kerberos_rules(const RuleContext& ctx, std::vector<Finding>& out);
 
 // Capture-wide inference: build a view per server.
 std::map<std::string, ServerView> build_server_views(const std::vector<model::ConnectionSummary>& all);

@@ -29,6 +29,8 @@ constexpr const char* kCausePriority[] = {
     "tcp.closed_before_tls", "tls.version_mismatch",     "tls.no_shared_cipher",
     "tls.client_certificate_required", "tls.certificate_rejected", "tls.no_server_hello",
     "tls.malformed",        "tls.alert",                "tls.handshake_aborted",
+    "credssp.error_code",   "credssp.version_mismatch", "credssp.credentials_rejected", "rdp.authorization_denied",
+    "rdp.licensing_failed", "rdp.error_info",           "rdp.server_disconnected_during_setup",
     "credssp.server_closed", "rdp.server_closed_after_tls", "credssp.client_closed",
 };
 
@@ -54,6 +56,9 @@ Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
     return Outcome::failed_tcp;
   if (code.rfind("x224.", 0) == 0 || code == "tcp.closed_before_tls") return Outcome::failed_negotiation;
   if (code.rfind("credssp.", 0) == 0 || code == "rdp.server_closed_after_tls") return Outcome::failed_after_tls;
+  if (code == "rdp.authorization_denied" || code == "rdp.licensing_failed" || code == "rdp.error_info" ||
+      code == "rdp.server_disconnected_during_setup")  // decrypted facts (rdp_sequence_rules.cpp)
+    return Outcome::failed_after_tls;
   if (code == "rdp.server_closed_early") return Outcome::failed_negotiation;
   if (code.rfind("tls.", 0) == 0)
     return c.tls.handshake_complete() ? Outcome::failed_after_tls : Outcome::failed_tls;

@@ -15,6 +15,7 @@
 #include "session/connection.hpp"
 #include "session/flow_key.hpp"
 #include "session/flow_table.hpp"
+#include "session/kerberos_watch.hpp"
 #include "util/time.hpp"
 
 namespace rdpcap::session {
@@ -115,6 +116,7 @@ struct Analyzer::Impl {
   uint64_t next_id = 1;
   size_t live = 0;
   model::FrameRef last_frame;
+  KerberosWatch kerberos;  // cleartext KRB-ERRORs on TCP/UDP 88, attached to RDP connections at the end
 
   bool is_rdp_port(uint16_t port) const { return options.rdp_ports.count(port) != 0; }
 
@@ -127,6 +129,7 @@ struct Analyzer::Impl {
   bool ignorable(const net::PlainTcp& t) const {
     const auto rdp = [this](uint16_t p) { return (rdp_port_bits[p >> 6] >> (p & 63)) & 1; };
     if (rdp(t.sport) || rdp(t.dport) || flows.may_hold(t.sport, t.dport)) return false;
+    if (KerberosWatch::is_kerberos(t.sport, t.dport)) return false;
     if (!t.payload.empty()) return !proto::looks_like_connection_request(t.payload);
     const bool syn_only = (t.flags & net::tcp_flag::syn) && !(t.flags & net::tcp_flag::ack);
     return !syn_only;  // a SYN may open a flow found by content later
@@ -491,8 +494,12 @@ void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
       ++st.undecodable_frames;
       return;
   }
+  if (packet.kind == net::PacketKind::tcp && KerberosWatch::is_kerberos(packet.tcp.sport, packet.tcp.dport))
+    s.kerberos.on_tcp(packet.tcp, at);
   if (packet.kind == net::PacketKind::tcp)
     s.on_tcp(packet.tcp, at);
+  else if (packet.kind == net::PacketKind::udp)
+    s.kerberos.on_udp(packet.udp, at);
   else if (packet.kind == net::PacketKind::icmp_unreachable)
     s.on_icmp(packet.icmp, at);
   s.maybe_sweep(time_us);
@@ -518,7 +525,10 @@ AnalysisResult Analyzer::finish() {
     if (a.client_ip != b.client_ip) return a.client_ip < b.client_ip;
     return a.client_port < b.client_port;
   });
-  for (size_t i = 0; i < summaries.size(); ++i) summaries[i].id = i + 1;
+  for (size_t i = 0; i < summaries.size(); ++i) {
+    summaries[i].id = i + 1;
+    s.kerberos.attach(summaries[i]);
+  }
   auto diagnoses = rules::diagnose(summaries, s.options.reference_time_s);
   result.connections.reserve(summaries.size());
   for (size_t i = 0; i < summaries.size(); ++i)

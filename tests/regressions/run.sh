@@ -11,7 +11,7 @@
 #        are used (a note says so), and under CI (CI set) that fails.
 set -u
 bin=$1 top=$2 mode=$3
-targets=(fuzz_negotiation fuzz_tls_stream fuzz_tls_messages fuzz_x509 fuzz_pcap fuzz_tcp_flow)
+targets=(fuzz_negotiation fuzz_tls_stream fuzz_tls_messages fuzz_x509 fuzz_pcap fuzz_tcp_flow fuzz_inner)
 status=0
 if [ "$mode" = regressions ]; then
   dirs=()

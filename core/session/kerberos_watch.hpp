@@ -1,0 +1,59 @@
+// Cleartext Kerberos on TCP/UDP port 88 (RFC 4120 7.2.1/7.2.2), watched
+// beside the RDP connections: NLA's Kerberos exchange with the domain
+// controller is not encrypted, so its KRB-ERROR answers (5.9.1) name the
+// failure even without a key log. Requests (AS-REQ/TGS-REQ: which service
+// was asked for) and errors are kept per client IP and time, bounded; an
+// RDP connection later takes those of its client within its setup window
+// (attach). Only errors about the TGT (krbtgt/...) or the RDP service
+// (TERMSRV/...) count: a client's other Kerberos traffic is not this
+// connection's business.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "model/connection_summary.hpp"
+#include "net/packet.hpp"
+
+namespace rdpcap::session {
+
+class KerberosWatch {
+ public:
+  static constexpr uint16_t kPort = 88;
+  static constexpr size_t kMaxEvents = 4096;        // oldest dropped first
+  static constexpr size_t kMaxTcpStreams = 256;     // half-streams buffered at once
+  static constexpr size_t kMaxRecord = 64 * 1024;   // one TCP Kerberos message
+  static constexpr int64_t kBefore_us = 30'000'000; // window starts 30 s before the RDP connection
+  static constexpr int64_t kSetup_us = 120'000'000; // ... and ends 120 s after its start (or at its end)
+
+  static bool is_kerberos(uint16_t sport, uint16_t dport) { return sport == kPort || dport == kPort; }
+  void on_tcp(const net::TcpSegment& seg, const model::FrameRef& at);
+  void on_udp(const net::UdpDatagram& d, const model::FrameRef& at);
+  // Adds the errors and requests of c's client within c's setup window to c.inner.
+  void attach(model::ConnectionSummary& c) const;
+  size_t events() const { return events_.size(); }
+
+ private:
+  struct Event {
+    std::string client_ip, kdc_ip;
+    model::FrameRef at;
+    bool error = false;
+    model::KerberosErrorFact err;
+    model::KerberosRequestFact req;
+  };
+  struct Half {
+    uint32_t next_seq = 0;
+    std::vector<uint8_t> buf;
+  };
+  using HalfKey = std::tuple<std::string, uint16_t, std::string, uint16_t>;
+  void message(util::Bytes msg, const std::string& src, const std::string& dst, bool from_kdc, const model::FrameRef& at);
+
+  std::deque<Event> events_;
+  std::map<HalfKey, Half> tcp_;
+};
+
+}  // namespace rdpcap::session
