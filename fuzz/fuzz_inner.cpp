@@ -8,6 +8,7 @@
 // and the rules over the facts it recorded. Checked: ok results consume
 // within the input, every string a parser returns is escapable, every
 // finding code is in the catalog with its severity.
+#include <algorithm>
 #include <cstdlib>
 
 #include "model/connection_summary.hpp"

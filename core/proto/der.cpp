@@ -1,5 +1,6 @@
 #include "proto/der.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace rdpcap::proto::der {
