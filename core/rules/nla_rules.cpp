@@ -103,6 +103,9 @@ void version_mismatch(const RuleContext& ctx, std::vector<Finding>& out) {
 void credentials_rejected(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& f = ctx.conn.inner;
   if (!f.ntlm_authenticate || f.error_code || f.auth_info_at.seen()) return;
+  if (f.client_credssp_version && f.server_credssp_version &&
+      (*f.client_credssp_version >= 5) != (*f.server_credssp_version >= 5))
+    return;  // credssp.version_mismatch explains the close
   if (f.server_pub_key_auth.seen() && f.server_pub_key_auth.frame > f.ntlm_authenticate->at.frame) return;
   const Closure end = first_closure(ctx.conn);
   if (!end.seen || end.by != Direction::server_to_client || end.at.frame < f.ntlm_authenticate->at.frame) return;

@@ -105,7 +105,8 @@ TEST_CASE("DER reader: lengths, tags, integers, OIDs", "[proto][inner]") {
   CHECK(der::read_tlv(hex("3085ffffffffff")).is_invalid());  // 5 length octets
   CHECK(der::read_tlv(hex("3084ffffffff")).is_need_more());  // 4 GB announced, never allocated
   der::Tlv i;
-  REQUIRE(der::expect(hex("0204c000006d"), der::Class::universal, der::tag::integer, i));
+  const auto status = hex("0204c000006d");  // the Tlv's value borrows from these bytes
+  REQUIRE(der::expect(status, der::Class::universal, der::tag::integer, i));
   CHECK(static_cast<uint32_t>(*der::integer(i)) == 0xC000006Du);
   REQUIRE(der::expect(kNtlmOid, der::Class::universal, der::tag::oid, i));
   CHECK(*der::oid_text(i) == "1.3.6.1.4.1.311.2.2.10");
