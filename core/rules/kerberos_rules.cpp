@@ -25,11 +25,12 @@ void kerberos_rules(const RuleContext& ctx, std::vector<Finding>& out) {
     if (!e.sname.empty()) b.evidence("service requested (sname)", e.sname + (e.realm.empty() ? "" : "@" + e.realm), e.at);
     if (!e.cname.empty()) b.evidence("client principal (cname)", e.cname, e.at);
     if (!e.stime.empty()) b.evidence("KDC time (stime)", e.stime, e.at);
+    const model::KerberosRequestFact* asked = nullptr;  // the client's last request before this answer
     for (const auto& r : f.kerberos_requests)
-      if (r.at.frame < e.at.frame && !r.sname.empty()) {
-        b.evidence("requested before", fmt::format("{} for {}", r.msg_type == 10 ? "AS-REQ" : "TGS-REQ", r.sname), r.at);
-        break;
-      }
+      if (r.at.frame < e.at.frame && !r.sname.empty()) asked = &r;
+    if (asked)
+      b.evidence("requested before", fmt::format("{} for {}", asked->msg_type == 10 ? "AS-REQ" : "TGS-REQ", asked->sname),
+                 asked->at);
     b.remediation(known && *known->fix ? std::string(known->fix)
                                        : std::string("Look the code up in RFC 4120 7.5.9 and the DC's Security log "
                                                      "(events 4768/4769/4771)."))
