@@ -1,13 +1,14 @@
 #include "prefs.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
 #include <optional>
+#include <string>
 
 #include <epan/range.h>
 #include <epan/wmem_scopes.h>
+#include <wsutil/report_message.h>
+
+#include "util/escape.hpp"
+#include "util/utc_time.hpp"
 
 namespace rdpcap::plugin {
 
@@ -15,18 +16,22 @@ namespace {
 range_t* g_extra_ports = nullptr;        // rdpcap.ports
 const char* g_reference_time = "";       // rdpcap.reference_time
 
-// As rdpcap-analyze --reference-time: seconds since the epoch, or
-// YYYY-MM-DDTHH:MM:SSZ, or YYYY-MM-DD (UTC). Anything else: not set.
-std::optional<int64_t> parse_reference_time(const char* text) {
-  errno = 0;
-  char* end = nullptr;
-  const long long t = std::strtoll(text, &end, 10);
-  if (errno == 0 && end != text && *end == '\0') return t;
-  std::tm tm{};
-  const char* rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!rest) rest = strptime(text, "%Y-%m-%d", &tm);
-  if (!rest || (*rest != '\0' && std::strcmp(rest, "Z") != 0)) return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
+std::string g_reported_bad_time;          // the invalid value last reported (reported once, not per file)
+
+// As rdpcap-analyze --reference-time (util/utc_time.hpp, the same parser):
+// seconds since the epoch, YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD (UTC). A
+// Wireshark string preference cannot be refused when it is set, so an
+// invalid value is reported (report_failure: a dialog in Wireshark, a line
+// on standard error in tshark) and then treated as unset.
+std::optional<int64_t> reference_time_pref(const char* text) {
+  const util::UtcTimeParse t = util::parse_utc_time(text);
+  if (t.ok()) return t.seconds;
+  if (g_reported_bad_time != text) {
+    g_reported_bad_time = text;
+    report_failure("rdpcap: preference rdpcap.reference_time '%s' is not used: %s",
+                   util::escape_text(text).c_str(), t.error.c_str());
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -42,7 +47,7 @@ void register_prefs(int proto) {
       module, "reference_time", "Reference time for certificate checks",
       "Check certificates against this time instead of the capture's own timestamps: seconds since "
       "1970, or YYYY-MM-DDTHH:MM:SSZ, or YYYY-MM-DD (UTC). Same as rdpcap-analyze --reference-time. "
-      "Empty or invalid: the capture's timestamps.",
+      "Empty: the capture's timestamps. An invalid value is reported as an error and then ignored.",
       &g_reference_time);
   prefs_register_static_text_preference(
       module, "two_pass",
@@ -58,7 +63,7 @@ session::AnalyzerOptions options_from_prefs() {
       for (guint32 p = r.low; p <= r.high && p <= 65535; ++p) options.rdp_ports.insert(static_cast<uint16_t>(p));
     }
   }
-  if (g_reference_time && *g_reference_time) options.reference_time_s = parse_reference_time(g_reference_time);
+  if (g_reference_time && *g_reference_time) options.reference_time_s = reference_time_pref(g_reference_time);
   return options;
 }
 

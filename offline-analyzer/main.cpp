@@ -20,6 +20,8 @@
 #include "report/text_report.hpp"
 #include "session/analyzer.hpp"
 #include "ticket_outputs.hpp"  // --report, --evidence, --redact, --ladder
+#include "util/escape.hpp"
+#include "util/utc_time.hpp"
 
 namespace {
 
@@ -35,17 +37,6 @@ struct Options {
   std::string fail_on = "error";
   std::string colour = "auto";
 };
-
-// "2025-03-10T09:00:00Z", "2025-03-10" or seconds since the epoch.
-std::optional<int64_t> parse_reference_time(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  if (text.find_first_not_of("0123456789") == std::string::npos) return std::stoll(text);
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  if (!end || (*end != '\0' && std::string(end) != "Z")) throw CLI::ValidationError("--reference-time", "use YYYY-MM-DDTHH:MM:SSZ or epoch seconds");
-  return static_cast<int64_t>(timegm(&tm));
-}
 
 int severity_threshold(const std::string& fail_on) {
   if (fail_on == "info") return 0;
@@ -78,7 +69,7 @@ int main(int argc, char** argv) {
   app.add_flag("--ndjson", opt.ndjson, "one JSON line per connection")->excludes(json);
   app.add_flag("--failures-only", opt.failures_only, "text report: leave out connections without findings");
   app.add_option("--reference-time", opt.reference_time,
-                 "check certificates against this time (YYYY-MM-DDTHH:MM:SSZ or epoch seconds) instead of the "
+                 "check certificates against this time (YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD or epoch seconds, UTC) instead of the "
                  "capture's own timestamps");
   app.add_option("--fail-on", opt.fail_on, "exit 1 when a finding at or above this severity is found")
       ->check(CLI::IsMember({"info", "warning", "error", "never"}))
@@ -99,7 +90,15 @@ int main(int argc, char** argv) {
   std::optional<int64_t> reference;
   try {
     app.parse(argc, argv);
-    reference = parse_reference_time(opt.reference_time);
+    if (app.count("--reference-time") > 0) {  // util/utc_time.hpp: no exceptions, every bad value named
+      const util::UtcTimeParse t = util::parse_utc_time(opt.reference_time);
+      if (!t.ok()) {
+        std::fprintf(stderr, "rdpcap-analyze: --reference-time '%s': %s\n", util::escape_text(opt.reference_time).c_str(),
+                     t.error.c_str());
+        return 2;
+      }
+      reference = t.seconds;
+    }
     if (list_codes) {
       std::fputs(report::render_code_table().c_str(), stdout);
       return 0;

@@ -93,4 +93,45 @@ d = json.load(open(sys.argv[1]))
 san = d['connections'][0]['tls']['certificates'][0]['san_dns']
 sys.exit(0 if san[0].startswith('\x1b[31mRED') and san[1] == 'ok.example' else 1)" "$tmp/ht.json"
 
+# --reference-time: one parser (core/util/utc_time.hpp), no exception can
+# escape it. A bad value is exit 2 with one line naming the option.
+h=$samples/01-healthy-hybrid-tls12.pcap
+check "--reference-time 99999999999999999999: exit 2, no abort (#14)" \
+  test "$(rc_of "$cli" --reference-time 99999999999999999999 "$h")" = 2
+check "--reference-time out of range: one line naming the option" \
+  bash -c "[ \$(wc -l < '$tmp/err') = 1 ] && grep -q -- '--reference-time.*out of range' '$tmp/err'"
+check "--reference-time 2025-02-30: exit 2" test "$(rc_of "$cli" --reference-time 2025-02-30 "$h")" = 2
+check "--reference-time 2025-02-30: says which field" grep -q 'day 30 is not in that month' "$tmp/err"
+check "--reference-time '': exit 2" test "$(rc_of "$cli" --reference-time '' "$h")" = 2
+check "--reference-time epoch seconds: accepted" test "$(rc_of "$cli" --reference-time 1741597200 "$h")" = 0
+check "--reference-time date: accepted" test "$(rc_of "$cli" --reference-time 2025-03-10 "$h")" = 0
+"$cli" --json --reference-time 2040-01-01T00:00:00Z "$h" > "$tmp/ref.json"
+check "--reference-time far ahead: the certificate is expired then" grep -q '"cert.expired"' "$tmp/ref.json"
+
+# No command line may crash the CLI: hostile values for every option that
+# takes one, unknown options, empty and invalid UTF-8 arguments. Each is a
+# usage error (exit 2) and no signal (exit status above 128).
+hostile_args=(
+  "--port 99999999999999999999999" "--port -1" "--port 0" "--port ''" "--port x"
+  "-j 99999999999999999999999" "-j 0" "-j -5" "-j ''" "--jobs 1e9"
+  "--connection 99999999999999999999999" "--connection ''" "--connection '#'" "--connection -1"
+  "--reference-time 99999999999999999999" "--reference-time -99999999999999999999" "--reference-time ''"
+  "--reference-time 2025-13-45T99:99:99Z" "--reference-time $'\xff\xfe'"
+  "--fail-on ''" "--fail-on bogus" "--color $'\x1b[2J'" "--progress ''" "--report ''" "--report x.txt"
+  "--bogus" "--" "''" "$'\xff\xfe\xfd'" "--$'\xc3\x28'" "-" "--json --ndjson" "--port" "-j" "--reference-time"
+)
+for args in "${hostile_args[@]}"; do
+  eval "set -- $args"
+  rc=$(rc_of "$cli" "$@" "$tmp/nope.pcap" < /dev/null)
+  [ "$rc" = 2 ] && ok || bad "hostile arguments [$args]: exit $rc, expected 2 ($(head -c 200 "$tmp/err"))"
+done
+rc=$(rc_of "$cli" $(printf -- '-p 443 %.0s' $(seq 1 2000)) "$h")
+[ "$rc" -lt 128 ] && ok || bad "4000 arguments: exit $rc (a signal)"
+
+# The README's table of finding codes is --list-codes, line for line.
+awk '/^\| code \| severity \| meaning \|$/ {t = 1} t && /^$/ {exit} t' "$top/README.md" > "$tmp/readme-codes.md"
+"$cli" --list-codes > "$tmp/list-codes.md"
+check "README code table has the catalog's size" test "$(wc -l < "$tmp/readme-codes.md")" -ge 64
+check "README code table equals --list-codes" diff -u "$tmp/list-codes.md" "$tmp/readme-codes.md"
+
 finish cli
