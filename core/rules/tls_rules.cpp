@@ -200,7 +200,11 @@ void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<F
   const uint8_t desc = server_alert ? server_alert->alert.description : 0;
   const uint16_t max_offered = session::labels::max_offered_version(ch);
   bool version_problem = desc == 70;
-  if (!version_problem && inf.known) version_problem = inf.version_missing && !inf.suite_missing;
+  // The server settles the version before the suite (RFC 5246 7.4.1.3, RFC 8446 4.1.1), and which
+  // suites it can pick depend on that version: a client offering none of the versions the server
+  // completed elsewhere has a version problem, whether or not its suites also differ (a TLS 1.0-only
+  // client offers no GCM suite).
+  if (!version_problem && inf.known) version_problem = inf.version_missing;
   if (!version_problem && !server_alert && !inf.known) version_problem = max_offered < 0x0303;
 
   const std::string answer = server_alert ? fmt::format("fatal alert {}", alert_text(desc))
