@@ -7,7 +7,7 @@
 
 #include "display_text.hpp"
 #include "file_state.hpp"
-#include "session/labels.hpp"
+#include "text/wire_text.hpp"
 
 namespace rdpcap::plugin {
 
@@ -96,9 +96,9 @@ void build_frame_records(FileState& st) {
     cv.stage = model::stage_name(s.stage);
     if (s.tls.server_hello) {
       cv.tls_version = s.tls.server_hello->negotiated_version();
-      cv.tls_version_text = with_hex(session::labels::version_text(*cv.tls_version), *cv.tls_version);
+      cv.tls_version_text = with_hex(text::version_text(*cv.tls_version), *cv.tls_version);
       cv.tls_cipher = s.tls.server_hello->cipher_suite;
-      cv.tls_cipher_text = with_hex(session::labels::suite_text(*cv.tls_cipher), *cv.tls_cipher);
+      cv.tls_cipher_text = with_hex(text::suite_text(*cv.tls_cipher), *cv.tls_cipher);
     }
     st.connections.push_back(std::move(cv));
 

@@ -4,9 +4,10 @@
 // ClientHello / ServerHello body is not ok with a longer consumption.
 #include <cstdlib>
 
-#include "session/labels.hpp"
+#include "text/timeline_text.hpp"
+#include "text/wire_text.hpp"
 #include "tls/tls_parser.hpp"
-#include "tls/tls_stream.hpp"
+#include "tls/tls_names.hpp"
 #include "util/escape.hpp"
 
 using namespace rdpcap;
@@ -25,10 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto r = tls::parse_client_hello(body);
       check(r, body.size());
       if (r.is_ok()) {
-        (void)session::labels::client_hello(r.value());
-        (void)session::labels::offered_versions(r.value());
+        (void)text::client_hello(r.value());
+        (void)r.value().offered_versions();
         (void)util::escape_text(r.value().sni);
-        for (auto s : r.value().cipher_suites) (void)tls::cipher_suite_traits(s), (void)session::labels::suite_text(s);
+        for (auto s : r.value().cipher_suites) (void)tls::cipher_suite_traits(s), (void)text::suite_text(s);
         for (auto g : r.value().supported_groups) (void)tls::group_name(g);
         for (auto a : r.value().signature_algorithms) (void)tls::signature_scheme_name(a);
       }
@@ -37,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 1: {
       auto r = tls::parse_server_hello(body);
       check(r, body.size());
-      if (r.is_ok()) (void)session::labels::server_hello(r.value());
+      if (r.is_ok()) (void)text::server_hello(r.value());
       break;
     }
     case 2: {
@@ -54,13 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: {
       auto r = tls::parse_alert(body);
       check(r, body.size());
-      if (r.is_ok()) (void)session::labels::alert(r.value(), false);
+      if (r.is_ok()) (void)text::alert(r.value(), false);
       break;
     }
     case 7: {
       auto r = tls::parse_sslv2_client_hello(body);
       check(r, body.size());
-      if (r.is_ok()) (void)session::labels::client_hello(r.value().hello);
+      if (r.is_ok()) (void)text::client_hello(r.value().hello);
       break;
     }
     case 8: {

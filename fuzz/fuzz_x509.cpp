@@ -2,7 +2,8 @@
 // a throw; what is kept is bounded and printable once escaped.
 #include <cstdlib>
 
-#include "session/labels.hpp"
+#include "text/time_text.hpp"
+#include "text/timeline_text.hpp"
 #include "util/escape.hpp"
 #include "x509/certificate_facts.hpp"
 
@@ -16,9 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)util::escape_text(facts.issuer);
   (void)util::sanitize_utf8(facts.subject_cn);
   for (const auto& n : facts.san_dns) (void)util::escape_text(n);
-  (void)x509::format_utc(facts.not_before);
-  (void)x509::format_utc(facts.not_after);
+  (void)text::utc_seconds(facts.not_before);
+  (void)text::utc_seconds(facts.not_after);
   std::vector<x509::CertificateFacts> chain{facts};
-  (void)session::labels::certificate(chain, 1);
+  (void)text::certificate(chain, 1);
   return 0;
 }

@@ -113,13 +113,13 @@ std::string findings_html(const session::ConnectionResult& r) {
   return out + "</ol>\n";
 }
 
-std::string connection_html(const session::ConnectionResult& r, int64_t reference_time_s) {
+std::string connection_html(const session::ConnectionResult& r) {
   const auto& c = r.summary;
   const char* cls = outcome_class(r.verdict.outcome);
   std::string out = fmt::format("<section class=\"conn {}\" id=\"conn-{}\">\n", cls, c.id);
   out += fmt::format("<h3>#{} <span class=\"badge outcome-{}\">{}</span> {} → {}</h3>\n", c.id, cls,
-                     h(outcome_label(r.verdict.outcome)), h(rules::endpoint(c.client_ip, c.client_port)),
-                     h(rules::endpoint(c.server_ip, c.server_port)));
+                     h(outcome_label(r.verdict.outcome)), h(text::endpoint(c.client_ip, c.client_port)),
+                     h(text::endpoint(c.server_ip, c.server_port)));
   out += "<p class=\"verdict\"><strong>Verdict:</strong> " + h(r.verdict.text) + "</p>\n";
   if (!r.findings.empty()) out += "<h4>Findings</h4>\n" + findings_html(r);
   const auto offers = offer_vs_choice(c);
@@ -131,7 +131,7 @@ std::string connection_html(const session::ConnectionResult& r, int64_t referenc
     out += "</tbody></table></div>\n";
   }
   out += "<h4>Decoded facts</h4>\n<div class=\"table-wrap\"><table class=\"facts\"><tbody>\n";
-  for (const auto& f : connection_facts(r, reference_time_s))
+  for (const auto& f : connection_facts(r))
     out += "<tr><th>" + h(f.label) + "</th><td>" + h(f.value) + "</td></tr>\n";
   out += "</tbody></table></div>\n";
   out += "<h4>Ladder</h4>\n<figure class=\"ladder-fig\" id=\"ladder-" + std::to_string(c.id) + "\"><div class=\"ladder-wrap\">\n" +
@@ -167,8 +167,8 @@ std::string render_html(const session::AnalysisResult& result, const std::string
       const std::string id = has_problem(r) ? fmt::format("<a href=\"#conn-{0}\">{0}</a>", c.id) : std::to_string(c.id);
       out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td><span class=\"badge outcome-{}\">{}</span></td>"
                          "<td>{}</td></tr>\n",
-                         id, h(rules::endpoint(c.client_ip, c.client_port)),
-                         h(rules::endpoint(c.server_ip, c.server_port)), outcome_class(r.verdict.outcome),
+                         id, h(text::endpoint(c.client_ip, c.client_port)),
+                         h(text::endpoint(c.server_ip, c.server_port)), outcome_class(r.verdict.outcome),
                          h(outcome_label(r.verdict.outcome)), codes.empty() ? std::string("none") : h(codes));
     }
     out += "</tbody></table></div>\n";
@@ -183,7 +183,7 @@ std::string render_html(const session::AnalysisResult& result, const std::string
       if (!healthy.empty()) notes += "<li>Connections without a problem: " + healthy + "</li>\n";
       if (!notes.empty()) out += "<ul>\n" + notes + "</ul>\n";
       for (const auto* r : conns)
-        if (has_problem(*r)) out += connection_html(*r, result.reference_time_s);
+        if (has_problem(*r)) out += connection_html(*r);
     }
   }
   out += "<footer>Made by rdpcap-analyze " + h(RDPCAP_VERSION) +

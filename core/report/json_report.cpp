@@ -5,15 +5,15 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "proto/rdp_negotiation.hpp"
 #include "rules/rule_context.hpp"
-#include "session/labels.hpp"
+#include "text/time_text.hpp"
+#include "text/wire_text.hpp"
+#include "tls/tls_names.hpp"
 #include "tls/tls_parser.hpp"
-#include "tls/tls_stream.hpp"
 #include "util/escape.hpp"
 
 namespace rdpcap::report {
@@ -23,21 +23,11 @@ using model::FrameRef;
 
 namespace {
 
-std::string iso_time(int64_t time_us) {
-  int64_t secs = time_us / 1000000, frac = time_us % 1000000;
-  if (frac < 0) frac += 1000000, --secs;
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}
-
 std::string text(const std::string& s) { return util::sanitize_utf8(s); }
 
 Json frame_json(const FrameRef& r) {
   if (!r.seen()) return nullptr;
-  return Json{{"frame", r.frame}, {"time", iso_time(r.time_us)}};
+  return Json{{"frame", r.frame}, {"time", text::iso_time(r.time_us)}};
 }
 
 Json u16_list(const std::vector<uint16_t>& values) {
@@ -66,8 +56,8 @@ Json certificate_json(const x509::CertificateFacts& c) {
   j["subject_cn"] = text(c.subject_cn);
   j["issuer"] = text(c.issuer);
   j["serial"] = c.serial_hex;
-  j["not_before"] = x509::format_utc(c.not_before);
-  j["not_after"] = x509::format_utc(c.not_after);
+  j["not_before"] = text::utc_seconds(c.not_before);
+  j["not_after"] = text::utc_seconds(c.not_after);
   j["key_type"] = c.key_type;
   j["key_bits"] = c.key_bits;
   if (!c.ec_curve.empty()) j["ec_curve"] = c.ec_curve;
@@ -166,8 +156,8 @@ Json tls_json(const model::TlsFacts& t) {
     for (const auto& a : ch.alpn) alpn.push_back(text(a));
     j["client_hello"] = {{"at", frame_json(t.client_hello_at)},
                          {"count", t.client_hello_count},
-                         {"legacy_version", session::labels::version_text(ch.legacy_version)},
-                         {"max_version", session::labels::version_text(session::labels::max_offered_version(ch))},
+                         {"legacy_version", text::version_text(ch.legacy_version)},
+                         {"max_version", text::version_text(ch.max_offered_version())},
                          {"supported_versions", u16_list(ch.supported_versions)},
                          {"cipher_suites", suites_json(ch.cipher_suites)},
                          {"sni", ch.sni.empty() ? Json(nullptr) : Json(text(ch.sni))},
@@ -181,7 +171,7 @@ Json tls_json(const model::TlsFacts& t) {
   if (t.server_hello) {
     const auto& sh = *t.server_hello;
     j["server_hello"] = {{"at", frame_json(t.server_hello_at)},
-                         {"version", session::labels::version_text(sh.negotiated_version())},
+                         {"version", text::version_text(sh.negotiated_version())},
                          {"cipher_suite", fmt::format("0x{:04x}", sh.cipher_suite)},
                          {"cipher_suite_name", tls::cipher_suite_name(sh.cipher_suite)
                                                    ? Json(tls::cipher_suite_name(sh.cipher_suite))
@@ -221,7 +211,7 @@ Json tcp_json(const model::TcpFacts& t) {
   Json icmp = Json::array();
   for (const auto& i : t.icmp)
     icmp.push_back({{"at", frame_json(i.at)}, {"from", i.reporter}, {"type", i.type}, {"code", i.code},
-                    {"meaning", session::labels::icmp_unreachable_text(i.v6, i.type, i.code)}});
+                    {"meaning", text::icmp_unreachable_text(i.v6, i.type, i.code)}});
   return Json{{"syn", frame_json(t.syn)},
               {"syn_count", t.syn_count},
               {"syn_ack", frame_json(t.syn_ack)},
@@ -245,15 +235,17 @@ Json finding_json(const rules::Finding& f) {
     evidence.push_back({{"key", text(e.key)},
                         {"value", text(e.value)},
                         {"frame", e.frame ? Json(e.frame) : Json(nullptr)},
-                        {"time", e.frame ? Json(iso_time(e.time_us)) : Json(nullptr)}});
-  return Json{{"code", f.code},
-              {"severity", rules::severity_name(f.severity)},
-              {"title", text(f.title)},
-              {"frame", f.frame ? Json(f.frame) : Json(nullptr)},
-              {"evidence", evidence},
-              {"remediation", f.remediation},
-              {"client_error", f.client_error.empty() ? Json(nullptr) : Json(f.client_error)},
-              {"server_event", f.server_event.empty() ? Json(nullptr) : Json(f.server_event)}};
+                        {"time", e.frame ? Json(text::iso_time(e.time_us)) : Json(nullptr)}});
+  Json j{{"code", f.code},
+         {"severity", rules::severity_name(f.severity)},
+         {"title", text(f.title)},
+         {"frame", f.frame ? Json(f.frame) : Json(nullptr)},
+         {"evidence", evidence},
+         {"remediation", f.remediation},
+         {"client_error", f.client_error.empty() ? Json(nullptr) : Json(f.client_error)},
+         {"server_event", f.server_event.empty() ? Json(nullptr) : Json(f.server_event)}};
+  if (f.judged_at_s) j["judged_at"] = text::utc_seconds(*f.judged_at_s);  // certificate findings only
+  return j;
 }
 
 Json connection_json(const session::ConnectionResult& r) {
@@ -261,7 +253,7 @@ Json connection_json(const session::ConnectionResult& r) {
   Json timeline = Json::array();
   for (const auto& e : c.timeline)
     timeline.push_back({{"frame", e.at.frame},
-                        {"time", iso_time(e.at.time_us)},
+                        {"time", text::iso_time(e.at.time_us)},
                         {"from", model::direction_name(e.from)},
                         {"event", text(e.what)},
                         {"failure", e.failure}});
@@ -269,13 +261,15 @@ Json connection_json(const session::ConnectionResult& r) {
   for (const auto& f : r.findings) findings.push_back(finding_json(f));
   Json limits = Json::array();
   for (const auto& l : c.limits_hit) limits.push_back(l);
+  Json tls = tls_json(c.tls);
+  if (r.certificates_judged_at_s) tls["certificates_checked_at"] = text::utc_seconds(*r.certificates_judged_at_s);
   return Json{{"id", c.id},
-              {"client", rules::endpoint(c.client_ip, c.client_port)},
-              {"server", rules::endpoint(c.server_ip, c.server_port)},
+              {"client", text::endpoint(c.client_ip, c.client_port)},
+              {"server", text::endpoint(c.server_ip, c.server_port)},
               {"first_frame", c.first.frame},
               {"last_frame", c.last.frame},
-              {"start", iso_time(c.first.time_us)},
-              {"end", iso_time(c.last.time_us)},
+              {"start", text::iso_time(c.first.time_us)},
+              {"end", text::iso_time(c.last.time_us)},
               {"found_by", c.rdp_by_content ? "content" : "port"},
               {"stage", model::stage_name(c.stage)},
               {"outcome", rules::outcome_name(r.verdict.outcome)},
@@ -289,7 +283,7 @@ Json connection_json(const session::ConnectionResult& r) {
                                               {"reply_code", c.proxy.replied ? Json(c.proxy.reply_code) : Json(nullptr)}}
                                        : Json(nullptr)},
               {"negotiation", negotiation_json(c.negotiation)},
-              {"tls", tls_json(c.tls)},
+              {"tls", tls},
               {"timeline", timeline},
               {"timeline_truncated", c.timeline_truncated},
               {"limits_hit", limits},
@@ -309,8 +303,8 @@ Json servers_json(const session::AnalysisResult& result) {
       ++outcomes[rules::outcome_name(r->verdict.outcome)];
       const auto& t = r->summary.tls;
       if (t.handshake_complete())
-        ++completed[session::labels::version_text(t.server_hello->negotiated_version()) + " " +
-                    session::labels::suite_text(t.server_hello->cipher_suite)];
+        ++completed[text::version_text(t.server_hello->negotiated_version()) + " " +
+                    text::suite_text(t.server_hello->cipher_suite)];
     }
     Json accepted = Json::array();
     for (const auto& [what, n] : completed) accepted.push_back({{"tls", what}, {"handshakes", n}});
@@ -329,9 +323,10 @@ Json capture_json(const session::AnalysisResult& result, const std::string& capt
   Json j{{"file", text(capture_name)},
               {"frames", s.frames},
               {"bytes", s.bytes},
-              {"first_time", s.frames ? Json(iso_time(s.first_time_us)) : Json(nullptr)},
-              {"last_time", s.frames ? Json(iso_time(s.last_time_us)) : Json(nullptr)},
-              {"reference_time", x509::format_utc(result.reference_time_s)},
+              {"first_time", s.frames ? Json(text::iso_time(s.first_time_us)) : Json(nullptr)},
+              {"last_time", s.frames ? Json(text::iso_time(s.last_time_us)) : Json(nullptr)},
+              {"reference_time", result.reference_time_s ? Json(text::utc_seconds(*result.reference_time_s))
+                                                         : Json(nullptr)},
               {"tcp_segments", s.tcp_segments},
               {"undecodable_frames", s.undecodable_frames},
               {"unsupported_link_frames", s.unsupported_link_frames},

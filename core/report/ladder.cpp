@@ -69,8 +69,8 @@ Ladder build_ladder(const session::ConnectionResult& r) {
   const auto& c = r.summary;
   Ladder l;
   l.connection_id = c.id;
-  l.client = rules::endpoint(c.client_ip, c.client_port);
-  l.server = rules::endpoint(c.server_ip, c.server_port);
+  l.client = text::endpoint(c.client_ip, c.client_port);
+  l.server = text::endpoint(c.server_ip, c.server_port);
   l.start_us = c.first.time_us;
   l.start_frame = c.first.frame;
   bool any_failure = false;
@@ -104,7 +104,7 @@ std::string render_ladder_text(const Ladder& l, const std::string& indent) {
   std::string out;
   out += indent + fmt::format("#{} client {} <-> server {}\n", l.connection_id, util::escape_text(l.client),
                               util::escape_text(l.server));
-  out += indent + fmt::format("t=0 at {} (frame {})\n", rules::format_time(l.start_us), l.start_frame);
+  out += indent + fmt::format("t=0 at {} (frame {})\n", text::capture_time(l.start_us), l.start_frame);
   const std::string blank_prefix(kPrefix, ' ');
   out += indent + fmt::format("  {:>9} {:>6}  {:<{}}{}\n", time_head, frame_head, "client", kShaft + 2 - 6,
                               "server");

@@ -46,11 +46,11 @@ std::string findings_md(const session::ConnectionResult& r) {
   return out;
 }
 
-std::string connection_md(const session::ConnectionResult& r, int64_t reference_time_s) {
+std::string connection_md(const session::ConnectionResult& r) {
   const auto& c = r.summary;
   std::string out;
   out += fmt::format("### #{} {}: {} → {}\n\n", c.id, outcome_label(r.verdict.outcome),
-                     md(rules::endpoint(c.client_ip, c.client_port)), md(rules::endpoint(c.server_ip, c.server_port)));
+                     md(text::endpoint(c.client_ip, c.client_port)), md(text::endpoint(c.server_ip, c.server_port)));
   out += "**Verdict:** " + md(r.verdict.text) + "\n\n";
   if (!r.findings.empty()) out += "#### Findings\n\n" + findings_md(r) + "\n";
   const auto offers = offer_vs_choice(c);
@@ -61,7 +61,7 @@ std::string connection_md(const session::ConnectionResult& r, int64_t reference_
     out += "\n";
   }
   out += "#### Decoded facts\n\n| Fact | Value |\n|---|---|\n";
-  for (const auto& f : connection_facts(r, reference_time_s)) out += fmt::format("| {} | {} |\n", md(f.label), md(f.value));
+  for (const auto& f : connection_facts(r)) out += fmt::format("| {} | {} |\n", md(f.label), md(f.value));
   out += "\n#### Ladder\n\n" + code_block(render_ladder_text(build_ladder(r), "")) + "\n";
   out += "#### What to do next\n\n";
   int n = 0;
@@ -84,8 +84,8 @@ std::string render_markdown(const session::AnalysisResult& result, const std::st
     const auto& c = r.summary;
     const std::string outcome = outcome_label(r.verdict.outcome);
     const std::string codes = finding_codes(r);
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", c.id, md(rules::endpoint(c.client_ip, c.client_port)),
-                       md(rules::endpoint(c.server_ip, c.server_port)),
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", c.id, md(text::endpoint(c.client_ip, c.client_port)),
+                       md(text::endpoint(c.server_ip, c.server_port)),
                        r.verdict.outcome == rules::Outcome::established ? md(outcome) : "**" + md(outcome) + "**",
                        codes.empty() ? std::string("none") : md(codes));
   }
@@ -102,7 +102,7 @@ std::string render_markdown(const session::AnalysisResult& result, const std::st
     if (!healthy.empty()) notes += "- Connections without a problem: " + healthy + "\n";
     if (!notes.empty()) out += notes + "\n";
     for (const auto* r : conns)
-      if (has_problem(*r)) out += connection_md(*r, result.reference_time_s);
+      if (has_problem(*r)) out += connection_md(*r);
   }
   while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
   return out;

@@ -10,14 +10,14 @@
 
 #include "proto/rdp_negotiation.hpp"
 #include "rules/rule_context.hpp"
-#include "session/labels.hpp"
+#include "text/timeline_text.hpp"
 
 namespace rdpcap::report {
 
 namespace {
 
 std::string frame_at(const model::FrameRef& r) {
-  return r.seen() ? fmt::format("frame {}, {}", r.frame, rules::format_time(r.time_us)) : std::string();
+  return r.seen() ? fmt::format("frame {}, {}", r.frame, text::capture_time(r.time_us)) : std::string();
 }
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
@@ -37,14 +37,6 @@ std::string confirm_text(const proto::ConnectionConfirm& cc) {
     }
   }
   return "?";
-}
-
-std::string days(int64_t seconds) {
-  const int64_t d = seconds / 86400;
-  if (d >= 1) return fmt::format("{} day{}", d, d == 1 ? "" : "s");
-  const int64_t h = seconds / 3600;
-  if (h >= 1) return fmt::format("{} hour{}", h, h == 1 ? "" : "s");
-  return fmt::format("{} s", seconds);
 }
 
 }  // namespace
@@ -84,8 +76,8 @@ std::map<std::string, int> completed_tls(const std::vector<const session::Connec
   for (const auto* r : conns) {
     const auto& t = r->summary.tls;
     if (t.handshake_complete())
-      ++accepted[session::labels::version_text(t.server_hello->negotiated_version()) + " " +
-                 session::labels::suite_text(t.server_hello->cipher_suite)];
+      ++accepted[text::version_text(t.server_hello->negotiated_version()) + " " +
+                 text::suite_text(t.server_hello->cipher_suite)];
   }
   return accepted;
 }
@@ -96,31 +88,31 @@ bool certificate_time_ok(const x509::CertificateFacts& cert, int64_t now) {
 
 std::string certificate_validity(const x509::CertificateFacts& cert, int64_t now) {
   if (!cert.not_before && !cert.not_after) return "validity dates unreadable";
-  const std::string when = x509::format_utc(now);
+  const std::string when = text::utc_seconds(now);
   if (now < cert.not_before)
-    return fmt::format("NOT YET VALID at {}: valid from {} ({} later)", when, x509::format_utc(cert.not_before),
-                       days(cert.not_before - now));
+    return fmt::format("NOT YET VALID at {}: valid from {} ({} later)", when, text::utc_seconds(cert.not_before),
+                       text::span(cert.not_before - now));
   if (now > cert.not_after)
-    return fmt::format("EXPIRED at {}: expired {} ({} before)", when, x509::format_utc(cert.not_after),
-                       days(now - cert.not_after));
-  return fmt::format("valid at {} (expires in {})", when, days(cert.not_after - now));
+    return fmt::format("EXPIRED at {}: expired {} ({} before)", when, text::utc_seconds(cert.not_after),
+                       text::span(now - cert.not_after));
+  return fmt::format("valid at {} (expires in {})", when, text::span(cert.not_after - now));
 }
 
-std::vector<Fact> connection_facts(const session::ConnectionResult& r, int64_t now) {
+std::vector<Fact> connection_facts(const session::ConnectionResult& r) {
   const auto& c = r.summary;
   std::vector<Fact> out;
-  out.push_back({"Client", rules::endpoint(c.client_ip, c.client_port)});
-  out.push_back({"Server", rules::endpoint(c.server_ip, c.server_port)});
+  out.push_back({"Client", text::endpoint(c.client_ip, c.client_port)});
+  out.push_back({"Server", text::endpoint(c.server_ip, c.server_port)});
   out.push_back({"Frames", fmt::format("{}-{}, {} .. {} ({})", c.first.frame, c.last.frame,
-                                       rules::format_time(c.first.time_us), rules::format_time(c.last.time_us),
-                                       rules::format_duration(c.last.time_us - c.first.time_us))});
+                                       text::capture_time(c.first.time_us), text::capture_time(c.last.time_us),
+                                       text::duration(c.last.time_us - c.first.time_us))});
   out.push_back({"Found by", c.rdp_by_content ? "X.224 Connection Request (content)" : "RDP port"});
   out.push_back({"Stage reached", model::stage_name(c.stage)});
   const auto& tcp = c.tcp;
   if (tcp.syn_count > 1) out.push_back({"SYN sent", fmt::format("{} times (retransmissions)", tcp.syn_count)});
   if (!tcp.saw_handshake) out.push_back({"TCP handshake", "not in the capture (started mid-connection)"});
   for (const auto& icmp : tcp.icmp)
-    out.push_back({"ICMP", fmt::format("{} from {} ({})", session::labels::icmp_unreachable_text(icmp.v6, icmp.type, icmp.code),
+    out.push_back({"ICMP", fmt::format("{} from {} ({})", text::icmp_unreachable_text(icmp.v6, icmp.type, icmp.code),
                                        icmp.reporter, frame_at(icmp.at))});
   const rules::Closure closure = rules::first_closure(c);
   if (closure.seen)
@@ -148,7 +140,7 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r, int64_t n
   if (t.client_hello && !t.client_hello->sni.empty()) out.push_back({"SNI (server name asked)", t.client_hello->sni});
   if (t.client_hello && !t.client_hello->alpn.empty()) out.push_back({"ALPN", join(t.client_hello->alpn, ", ")});
   for (const auto& a : t.alerts)
-    out.push_back({"TLS alert", fmt::format("{} from {} ({})", session::labels::alert(a.alert, a.encrypted),
+    out.push_back({"TLS alert", fmt::format("{} from {} ({})", text::alert(a.alert, a.encrypted),
                                             model::direction_name(a.from), frame_at(a.at))});
   if (!t.client_error.empty()) out.push_back({"Client stream", t.client_error + " (" + frame_at(t.client_error_at) + ")"});
   if (!t.server_error.empty()) out.push_back({"Server stream", t.server_error + " (" + frame_at(t.server_error_at) + ")"});
@@ -170,8 +162,11 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r, int64_t n
       names.insert(names.end(), cert.san_ip.begin(), cert.san_ip.end());
       out.push_back({which + " SAN", names.empty() ? std::string("(none)") : join(names, ", ")});
     }
-    out.push_back({which + " validity", fmt::format("{} .. {}: {}", x509::format_utc(cert.not_before),
-                                                    x509::format_utc(cert.not_after), certificate_validity(cert, now))});
+    out.push_back({which + " validity",
+                   fmt::format("{} .. {}{}", text::utc_seconds(cert.not_before), text::utc_seconds(cert.not_after),
+                               r.certificates_judged_at_s
+                                   ? ": " + certificate_validity(cert, *r.certificates_judged_at_s)
+                                   : std::string())});
     if (i == 0) {
       out.push_back({which + " key", fmt::format("{} {}{}, signed {}", cert.key_type, cert.key_bits,
                                                  cert.ec_curve.empty() ? "" : " " + cert.ec_curve,
@@ -197,18 +192,18 @@ std::vector<OfferRow> offer_vs_choice(const model::ConnectionSummary& c) {
   if (t.client_hello) {
     const auto& ch = *t.client_hello;
     std::vector<std::string> versions;
-    for (uint16_t v : session::labels::offered_versions(ch)) versions.push_back(session::labels::version_text(v));
+    for (uint16_t v : ch.offered_versions()) versions.push_back(text::version_text(v));
     const std::string no_answer = t.alerts.empty() ? "no ServerHello" : "no ServerHello (alert)";
     rows.push_back({"TLS version", join(versions, ", "),
-                    t.server_hello ? session::labels::version_text(t.server_hello->negotiated_version()) : no_answer});
+                    t.server_hello ? text::version_text(t.server_hello->negotiated_version()) : no_answer});
     std::vector<std::string> suites;
     const size_t shown = std::min<size_t>(ch.cipher_suites.size(), 6);
-    for (size_t i = 0; i < shown; ++i) suites.push_back(session::labels::suite_text(ch.cipher_suites[i]));
+    for (size_t i = 0; i < shown; ++i) suites.push_back(text::suite_text(ch.cipher_suites[i]));
     std::string offered = fmt::format("{} suite{}: {}", ch.cipher_suites.size(), ch.cipher_suites.size() == 1 ? "" : "s",
                                       join(suites, ", "));
     if (ch.cipher_suites.size() > shown) offered += fmt::format(" (+{} more)", ch.cipher_suites.size() - shown);
     rows.push_back({"Cipher suite", offered,
-                    t.server_hello ? session::labels::suite_text(t.server_hello->cipher_suite) : no_answer});
+                    t.server_hello ? text::suite_text(t.server_hello->cipher_suite) : no_answer});
     if (!ch.sni.empty() || !t.certificates.empty()) {
       std::string names = "(no certificate seen)";
       if (!t.certificates.empty() && t.certificates.front().parsed) {
@@ -231,8 +226,8 @@ std::vector<Fact> capture_facts(const session::AnalysisResult& result, const std
   const ServerGroups servers = group_by_server(result);
   std::vector<Fact> out;
   out.push_back({"Capture", capture_name});
-  out.push_back({"Frames", s.frames ? fmt::format("{}, {} .. {}", s.frames, rules::format_time(s.first_time_us),
-                                                  rules::format_time(s.last_time_us))
+  out.push_back({"Frames", s.frames ? fmt::format("{}, {} .. {}", s.frames, text::capture_time(s.first_time_us),
+                                                  text::capture_time(s.last_time_us))
                                     : std::string("0")});
   out.push_back({"RDP connections",
                  result.connections.empty()
@@ -243,7 +238,9 @@ std::vector<Fact> capture_facts(const session::AnalysisResult& result, const std
   for (const auto& r : result.connections)
     if (has_problem(r)) problems += fmt::format("{}#{}", problems.empty() ? "" : ", ", r.summary.id);
   out.push_back({"With a problem", problems.empty() ? std::string("none") : problems});
-  out.push_back({"Certificates checked at", x509::format_utc(result.reference_time_s)});
+  out.push_back({"Certificates checked at",
+                 result.reference_time_s ? text::utc_seconds(*result.reference_time_s) + " (--reference-time)"
+                                         : std::string("the capture time of the frame that carried each")});
   if (s.unsupported_link_frames || s.undecodable_frames || s.segments_over_flow_cap)
     out.push_back({"Not analyzed", fmt::format("{} frames with an unsupported link type, {} undecodable, {} TCP "
                                                "segments over the connection caps",
@@ -267,7 +264,7 @@ std::string finding_codes(const session::ConnectionResult& r) {
 }
 
 std::string evidence_where(const rules::Evidence& e) {
-  return e.frame ? fmt::format("frame {}, {}", e.frame, rules::format_time(e.time_us)) : std::string();
+  return e.frame ? fmt::format("frame {}, {}", e.frame, text::capture_time(e.time_us)) : std::string();
 }
 
 std::string first_sentence(const std::string& text) {
@@ -296,7 +293,7 @@ std::vector<std::string> next_steps(const session::ConnectionResult& r) {
   }
   if (!events.empty())
     add(fmt::format("On the server {}, look in the event log around {} for: {}", c.server_ip,
-                    rules::format_time(c.first.time_us), join(events, "; ")));
+                    text::capture_time(c.first.time_us), join(events, "; ")));
   if (!errors.empty()) add("Check with the user that the client showed: " + join(errors, "; "));
   if (r.findings.empty() && r.verdict.outcome == rules::Outcome::incomplete)
     add("The capture ended before the setup finished: capture for longer, or on both sides, and analyze again.");

@@ -43,8 +43,9 @@ struct Fact {
 };
 
 // Decoded facts of one connection: endpoints, frames, X.224 request/confirm,
-// cookie, TLS, certificate chain with validity at the reference time.
-std::vector<Fact> connection_facts(const session::ConnectionResult& r, int64_t reference_time_s);
+// cookie, TLS, certificate chain with validity at the instant the rules
+// judged it (r.certificates_judged_at_s).
+std::vector<Fact> connection_facts(const session::ConnectionResult& r);
 
 // One row of the "client offered / server chose" comparison.
 struct OfferRow {
@@ -54,8 +55,8 @@ struct OfferRow {
 };
 std::vector<OfferRow> offer_vs_choice(const model::ConnectionSummary& c);
 
-// "valid at the check time (expires in 662 days)", "EXPIRED 12 days before
-// the check time", "NOT YET VALID: valid from ... (in 3 days)".
+// At `judged_at_s`: "valid at T (expires in 662 days)", "EXPIRED at T:
+// expired D (5 hours before)", "NOT YET VALID at T: valid from D (3 days later)".
 std::string certificate_validity(const x509::CertificateFacts& cert, int64_t reference_time_s);
 bool certificate_time_ok(const x509::CertificateFacts& cert, int64_t reference_time_s);
 

@@ -11,7 +11,6 @@
 #include "report/ladder.hpp"
 #include "report/report_facts.hpp"
 #include "rules/rule_context.hpp"
-#include "session/labels.hpp"
 #include "util/escape.hpp"
 
 namespace rdpcap::report {
@@ -100,12 +99,12 @@ std::string setup_lines(const model::ConnectionSummary& c) {
   if (t.client_hello) {
     const auto& ch = *t.client_hello;
     std::string line = fmt::format("client up to {}, {} suites",
-                                   session::labels::version_text(session::labels::max_offered_version(ch)),
+                                   text::version_text(ch.max_offered_version()),
                                    ch.cipher_suites.size());
     if (!ch.sni.empty()) line += ", SNI " + safe(ch.sni);
     if (t.server_hello)
-      line += fmt::format("; server chose {} {}", session::labels::version_text(t.server_hello->negotiated_version()),
-                          session::labels::suite_text(t.server_hello->cipher_suite));
+      line += fmt::format("; server chose {} {}", text::version_text(t.server_hello->negotiated_version()),
+                          text::suite_text(t.server_hello->cipher_suite));
     else
       line += "; no ServerHello";
     out += wrap(t.direct ? "     tls (direct): " : "     tls: ", line, 10);
@@ -114,7 +113,7 @@ std::string setup_lines(const model::ConnectionSummary& c) {
     const auto& leaf = t.certificates.front();
     out += wrap("     certificate: ",
                 fmt::format("{}, {} {}, valid {} .. {}{}", safe(leaf.subject), leaf.key_type, leaf.key_bits,
-                            x509::format_utc(leaf.not_before), x509::format_utc(leaf.not_after),
+                            text::utc_seconds(leaf.not_before), text::utc_seconds(leaf.not_after),
                             leaf.self_signed ? ", self-signed" : ""),
                 18);
   }
@@ -129,7 +128,7 @@ std::string finding_lines(const rules::Finding& f, const Style& style) {
   for (const auto& e : f.evidence) {
     std::string value = safe(e.value);
     if (e.frame) value += fmt::format("{}frame {}, {}", value.empty() ? "" : " — ", e.frame,
-                                      rules::format_time(e.time_us));
+                                      text::capture_time(e.time_us));
     out += wrap("        - " + safe(e.key) + ": ", value, 10);
   }
   if (!f.client_error.empty()) out += wrap("        client sees: ", f.client_error, 10);
@@ -150,8 +149,8 @@ std::string render_text(const session::AnalysisResult& result, const std::string
   out += wrap("  ", fmt::format("{} frames, {} RDP connection{} to {} server{}{}", s.frames, result.connections.size(),
                                 result.connections.size() == 1 ? "" : "s", by_server.size(),
                                 by_server.size() == 1 ? "" : "s",
-                                s.frames ? fmt::format(", {} .. {}", rules::format_time(s.first_time_us),
-                                                       rules::format_time(s.last_time_us))
+                                s.frames ? fmt::format(", {} .. {}", text::capture_time(s.first_time_us),
+                                                       text::capture_time(s.last_time_us))
                                          : std::string()),
               2);
   if (!result.connections.empty()) {
@@ -173,9 +172,9 @@ std::string render_text(const session::AnalysisResult& result, const std::string
       if (!options.show_established && r->verdict.outcome == rules::Outcome::established && r->findings.empty())
         continue;
       out += "\n" + wrap(fmt::format("  #{} ", c.id),
-                         fmt::format("{} -> {}, frames {}-{}, {}, {}", rules::endpoint(c.client_ip, c.client_port),
+                         fmt::format("{} -> {}, frames {}-{}, {}, {}", text::endpoint(c.client_ip, c.client_port),
                                      server, c.first.frame, c.last.frame,
-                                     rules::format_duration(c.last.time_us - c.first.time_us),
+                                     text::duration(c.last.time_us - c.first.time_us),
                                      c.rdp_by_content ? "found by content" : "RDP port"),
                          5);
       out += wrap("     " + style.outcome(r->verdict.outcome, outcome_label(r->verdict.outcome)) + ": ",

@@ -32,16 +32,38 @@ bool name_matches(const std::string& pattern_in, const std::string& host_in) {
   return false;
 }
 
-std::string days(int64_t seconds) {
-  const int64_t d = seconds / kDay;
-  return fmt::format("{} day{}", d, d == 1 ? "" : "s");
+// Remediation by who issued the certificate: Windows' own self-signed
+// Remote Desktop certificate is replaced on the server, a CA-issued one is
+// renewed through the CA.
+const char* renew_expired(const x509::CertificateFacts& leaf) {
+  if (leaf.self_signed)
+    return "Renew the Remote Desktop certificate. For the self-signed one Windows creates, delete it from the "
+           "'Remote Desktop' certificate store (certlm.msc) and restart Remote Desktop Services to get a new one; "
+           "better, deploy a certificate from your CA with the 'Remote Desktop Authentication' template through "
+           "Group Policy ('Server authentication certificate template').";
+  return "Renew the server's Remote Desktop certificate from the CA that issued it, and make sure Remote Desktop "
+         "uses the new one (Group Policy 'Server authentication certificate template' with auto-enrollment, or "
+         "the certificate thumbprint set on the RDP listener). Check why auto-enrollment did not renew it in time.";
 }
 
-const char* kRenewSelfSigned =
-    "Renew the Remote Desktop certificate. For the self-signed one Windows creates, delete it from the "
-    "'Remote Desktop' certificate store (certlm.msc) and restart Remote Desktop Services to get a new one; better, "
-    "deploy a certificate from your CA with the 'Remote Desktop Authentication' template through Group Policy "
-    "('Server authentication certificate template').";
+const char* fix_not_yet_valid(const x509::CertificateFacts& leaf) {
+  if (leaf.self_signed)
+    return "The certificate's start date is in the future: the server's clock was ahead when Windows generated "
+           "its self-signed certificate, or the client's clock is behind. Fix the clocks (NTP, w32tm /resync), then "
+           "delete the certificate from the 'Remote Desktop' store (certlm.msc) and restart Remote Desktop Services "
+           "to get a new one.";
+  return "The certificate's start date is in the future: the server (or the CA) clock was ahead when it was "
+         "issued, or the client's clock is behind. Fix the clocks (NTP, w32tm /resync) and reissue the certificate "
+         "if needed.";
+}
+
+const char* renew_soon(const x509::CertificateFacts& leaf) {
+  if (leaf.self_signed)
+    return "Renew it before it expires: delete Windows' self-signed certificate from the 'Remote Desktop' store "
+           "(certlm.msc) and restart Remote Desktop Services to get a new one; better, deploy a certificate from "
+           "your CA with auto-enrollment.";
+  return "Renew it before it expires; check that auto-enrollment renews Remote Desktop certificates.";
+}
 
 }  // namespace
 
@@ -60,44 +82,42 @@ void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out) {
     return;
   }
   const std::string name = leaf.subject.empty() ? "(empty subject)" : leaf.subject;
-  const int64_t now = ctx.reference_time_s.value_or(at.time_us / 1000000);
-  const std::string now_text = ctx.reference_time_s ? x509::format_utc(now) + " (reference time)"
-                                                    : x509::format_utc(now) + " (capture time)";
-  const std::string validity = fmt::format("{} .. {}", x509::format_utc(leaf.not_before), x509::format_utc(leaf.not_after));
+  const int64_t now = *certificate_judged_at(c, ctx.reference_time_s);
+  const std::string now_text = ctx.reference_time_s ? text::utc_seconds(now) + " (reference time)"
+                                                    : text::utc_seconds(now) + " (capture time)";
+  const size_t first_finding = out.size();
+  const std::string validity = fmt::format("{} .. {}", text::utc_seconds(leaf.not_before), text::utc_seconds(leaf.not_after));
 
   if (now > leaf.not_after) {
     out.push_back(FindingBuilder("cert.expired", Severity::error,
                                  fmt::format("The server certificate expired {} before the connection",
-                                             days(now - leaf.not_after)))
+                                             text::span(now - leaf.not_after)))
                       .at(at)
                       .evidence("certificate", name, at)
                       .evidence("valid", validity)
                       .evidence("checked at", now_text)
-                      .remediation(kRenewSelfSigned)
+                      .remediation(renew_expired(leaf))
                       .client_error("mstsc: certificate warning 'The certificate has expired or is not yet valid'")
                       .build());
   } else if (now < leaf.not_before) {
     out.push_back(FindingBuilder("cert.not_yet_valid", Severity::error,
                                  fmt::format("The server certificate is not valid for another {}: clock skew?",
-                                             days(leaf.not_before - now + kDay - 1)))
+                                             text::span(leaf.not_before - now)))
                       .at(at)
                       .evidence("certificate", name, at)
                       .evidence("valid", validity)
                       .evidence("checked at", now_text)
-                      .remediation("The certificate's start date is in the future: the server (or the CA) clock was "
-                                   "ahead when it was issued, or the client's clock is behind. Fix the clocks (NTP, "
-                                   "w32tm /resync) and reissue the certificate if needed.")
+                      .remediation(fix_not_yet_valid(leaf))
                       .client_error("mstsc: certificate warning 'The certificate has expired or is not yet valid'")
                       .build());
   } else if (leaf.not_after - now < 30 * kDay) {
     out.push_back(FindingBuilder("cert.expires_soon", Severity::warning,
-                                 fmt::format("The server certificate expires in {}", days(leaf.not_after - now)))
+                                 fmt::format("The server certificate expires in {}", text::span(leaf.not_after - now)))
                       .at(at)
                       .evidence("certificate", name, at)
                       .evidence("valid", validity)
                       .evidence("checked at", now_text)
-                      .remediation("Renew it before it expires; check that auto-enrollment renews Remote Desktop "
-                                   "certificates.")
+                      .remediation(renew_soon(leaf))
                       .build());
   }
   if (leaf.issuer.empty() || (leaf.subject.empty() && leaf.san_dns.empty() && leaf.san_ip.empty())) {
@@ -211,6 +231,13 @@ void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out) {
       break;
     }
   }
+  for (size_t i = first_finding; i < out.size(); ++i) out[i].judged_at_s = now;
+}
+
+std::optional<int64_t> certificate_judged_at(const model::ConnectionSummary& c, std::optional<int64_t> reference_s) {
+  if (c.tls.certificates.empty()) return std::nullopt;
+  if (reference_s) return reference_s;
+  return c.tls.certificate_at.time_us / 1000000;  // the frame that carried the certificate
 }
 
 }  // namespace rdpcap::rules

@@ -86,7 +86,7 @@ void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                                 c.negotiation.confirm_at)
                       .evidence("encrypted records", records, t.client_encrypted.first)
                       .evidence(fmt::format("{} by server", end.reset ? "RST" : "FIN"),
-                                format_duration(end.at.time_us - done.time_us) + " after the client's first encrypted record",
+                                text::duration(end.at.time_us - done.time_us) + " after the client's first encrypted record",
                                 end.at)
                       .remediation("The server ended the NLA exchange. Usual causes: wrong user name or password, an "
                                    "account that is locked, expired or lacks 'Allow log on through Remote Desktop "

@@ -6,7 +6,7 @@
 
 namespace rdpcap::rules {
 
-std::string server_key(const model::ConnectionSummary& c) { return endpoint(c.server_ip, c.server_port); }
+std::string server_key(const model::ConnectionSummary& c) { return text::endpoint(c.server_ip, c.server_port); }
 
 std::map<std::string, ServerView> build_server_views(const std::vector<model::ConnectionSummary>& all) {
   std::map<std::string, ServerView> views;
@@ -49,6 +49,7 @@ std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& con
       return a.code < b.code;
     });
     d.verdict = decide_verdict(c, d.findings);
+    d.certificates_judged_at_s = certificate_judged_at(c, reference_time_s);
     out.push_back(std::move(d));
   }
   return out;

@@ -13,6 +13,10 @@ namespace rdpcap::rules {
 struct Diagnosis {
   Verdict verdict;
   std::vector<Finding> findings;  // severity desc, then frame, then code
+  // The instant this connection's certificates were judged at (seconds):
+  // --reference-time, else the capture time of the certificate's frame;
+  // none when no certificate was seen.
+  std::optional<int64_t> certificates_judged_at_s;
 };
 
 // `connections` is the whole capture (capture-wide inference reads the

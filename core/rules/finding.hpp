@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct Finding {
   uint64_t frame = 0;        // the frame that shows it best (expert info goes there)
   std::string client_error;  // what the user most likely saw (mstsc code), "" if n/a
   std::string server_event;  // Windows event to look for on the server, "" if n/a
+  // Certificate findings: the instant the certificate was judged at (seconds
+  // since the epoch): --reference-time, else the capture time of the frame
+  // that carried it. The reports show this instant, never another.
+  std::optional<int64_t> judged_at_s;
 };
 
 enum class Outcome {

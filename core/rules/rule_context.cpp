@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
 
 namespace rdpcap::rules {
 
@@ -65,30 +64,6 @@ Closure first_closure(const model::ConnectionSummary& c) {
   consider(c.tcp.client_rst, Direction::client_to_server, true);
   consider(c.tcp.server_rst, Direction::server_to_client, true);
   return out;
-}
-
-std::string format_time(int64_t time_us) {
-  int64_t secs = time_us / 1000000;
-  int64_t frac = time_us % 1000000;
-  if (frac < 0) {
-    frac += 1000000;
-    --secs;
-  }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} UTC", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}
-
-std::string format_duration(int64_t micros) {
-  if (micros < 0) micros = 0;
-  return fmt::format("{}.{:03} s", micros / 1000000, (micros % 1000000) / 1000);
-}
-
-std::string endpoint(const std::string& ip, uint16_t port) {
-  if (ip.find(':') != std::string::npos) return fmt::format("[{}]:{}", ip, port);
-  return fmt::format("{}:{}", ip, port);
 }
 
 }  // namespace rdpcap::rules

@@ -10,6 +10,8 @@
 
 #include "model/connection_summary.hpp"
 #include "rules/finding.hpp"
+#include "text/time_text.hpp"
+#include "text/wire_text.hpp"
 
 namespace rdpcap::rules {
 
@@ -59,15 +61,15 @@ Closure first_closure(const model::ConnectionSummary& c);
 
 // The first of these frame refs that was seen, in capture order.
 model::FrameRef earliest(std::initializer_list<model::FrameRef> refs);
-std::string format_time(int64_t time_us);          // "2025-03-10 09:00:01.234567 UTC"
-std::string format_duration(int64_t micros);       // "3.002 s"
-std::string endpoint(const std::string& ip, uint16_t port);  // "[v6]:port" or "ip:port"
 
 // Rule families.
 void tcp_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void negotiation_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void tls_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out);
+// The instant a connection's certificates are judged at: reference_s if set,
+// else the capture time of the certificate's frame; none without certificates.
+std::optional<int64_t> certificate_judged_at(const model::ConnectionSummary& c, std::optional<int64_t> reference_s);
 void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out);
 // From decrypted NLA / RDP data and cleartext Kerberos (model::InnerFacts).
 void nla_rules(const RuleContext& ctx, std::vector<Finding>& out);

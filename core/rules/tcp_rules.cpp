@@ -4,7 +4,6 @@
 
 #include "proto/socks.hpp"
 #include "rules/rule_context.hpp"
-#include "session/labels.hpp"
 
 namespace rdpcap::rules {
 
@@ -15,10 +14,10 @@ namespace {
 void unanswered_syn(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& c = ctx.conn;
   const auto& tcp = c.tcp;
-  const std::string server = endpoint(c.server_ip, c.server_port);
+  const std::string server = text::endpoint(c.server_ip, c.server_port);
   const std::string attempts =
       fmt::format("{} SYN{} over {}", tcp.syn_count, tcp.syn_count == 1 ? "" : "s",
-                  format_duration(tcp.last_syn.time_us - tcp.syn.time_us));
+                  text::duration(tcp.last_syn.time_us - tcp.syn.time_us));
   if (tcp.server_rst.seen()) {
     out.push_back(FindingBuilder("tcp.refused", Severity::error,
                                  fmt::format("Connection refused: {} answered the SYN with a reset", server))
@@ -41,12 +40,12 @@ void unanswered_syn(const RuleContext& ctx, std::vector<Finding>& out) {
     out.push_back(
         FindingBuilder("tcp.icmp_unreachable", Severity::error,
                        fmt::format("{} reported {} for {}", icmp.reporter,
-                                   session::labels::icmp_unreachable_text(icmp.v6, icmp.type, icmp.code), server))
+                                   text::icmp_unreachable_text(icmp.v6, icmp.type, icmp.code), server))
             .at(at)
             .evidence("SYN", attempts, tcp.syn)
             .evidence(icmp.v6 ? "ICMPv6" : "ICMP",
                       fmt::format("type {} code {} ({}) from {}", icmp.type, icmp.code,
-                                  session::labels::icmp_unreachable_text(icmp.v6, icmp.type, icmp.code),
+                                  text::icmp_unreachable_text(icmp.v6, icmp.type, icmp.code),
                                   icmp.reporter),
                       at)
             .remediation("A router or firewall on the path rejects the connection. Check routing to the server, "
@@ -74,7 +73,7 @@ void unanswered_syn(const RuleContext& ctx, std::vector<Finding>& out) {
 void setup_cut_short(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& c = ctx.conn;
   const Closure end = first_closure(c);
-  const std::string server = endpoint(c.server_ip, c.server_port);
+  const std::string server = text::endpoint(c.server_ip, c.server_port);
   switch (c.stage) {
     case Stage::tcp_established:
       if (!c.tcp.saw_handshake || c.tls.client_hello || !c.tls.client_error.empty() || !c.tls.server_error.empty()) {
@@ -110,10 +109,10 @@ void setup_cut_short(const RuleContext& ctx, std::vector<Finding>& out) {
             FindingBuilder("x224.no_confirm", Severity::error,
                            by_server ? fmt::format("Server accepted TCP but never answered the X.224 Connection "
                                                    "Request; it {} the connection {} later",
-                                                   end.how(), format_duration(end.at.time_us - req_at.time_us))
+                                                   end.how(), text::duration(end.at.time_us - req_at.time_us))
                                      : fmt::format("The server never answered the X.224 Connection Request; the client "
                                                    "gave up after {}",
-                                                   format_duration(end.at.time_us - req_at.time_us)))
+                                                   text::duration(end.at.time_us - req_at.time_us)))
                 .at(end.at)
                 .evidence("X.224 Connection Request", "", req_at)
                 .evidence(fmt::format("{} by {}", end.reset ? "RST" : "FIN", end.who()), "no Connection Confirm",
@@ -130,7 +129,7 @@ void setup_cut_short(const RuleContext& ctx, std::vector<Finding>& out) {
       } else if (c.ended_by_capture) {
         out.push_back(FindingBuilder("capture.ended_during_setup", Severity::warning,
                                      fmt::format("Capture ends {} after the X.224 Connection Request, with no answer",
-                                                 format_duration(c.last.time_us - req_at.time_us)))
+                                                 text::duration(c.last.time_us - req_at.time_us)))
                           .at(req_at)
                           .evidence("X.224 Connection Request", "", req_at)
                           .evidence("last packet", "", c.last)

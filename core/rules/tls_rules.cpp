@@ -7,16 +7,15 @@
 #include <vector>
 
 #include "rules/rule_context.hpp"
-#include "session/labels.hpp"
 #include "tls/tls_parser.hpp"
-#include "tls/tls_stream.hpp"
+#include "tls/tls_names.hpp"
 
 namespace rdpcap::rules {
 
 using model::Direction;
-using session::labels::alert_text;
-using session::labels::suite_text;
-using session::labels::version_text;
+using text::alert_text;
+using text::suite_text;
+using text::version_text;
 
 namespace {
 
@@ -48,7 +47,7 @@ std::string offered_suites_text(const tls::ClientHello& ch) {
 
 std::string offered_versions_text(const tls::ClientHello& ch) {
   std::string out;
-  for (uint16_t v : session::labels::offered_versions(ch)) {
+  for (uint16_t v : ch.offered_versions()) {
     if (!out.empty()) out += ", ";
     out += version_text(v);
   }
@@ -97,7 +96,7 @@ Inference infer(const RuleContext& ctx, const tls::ClientHello& ch) {
     if (id != ctx.conn.id) ++others;
   if (others == 0) return inf;
   inf.known = true;
-  const std::string server = endpoint(ctx.conn.server_ip, ctx.conn.server_port);
+  const std::string server = text::endpoint(ctx.conn.server_ip, ctx.conn.server_port);
   bool any_version = false, any_suite = false;
   const auto shown_versions = most_used(view.versions), shown_suites = most_used(view.suites);
   for (const auto& [v, count] : view.versions) {
@@ -176,7 +175,7 @@ void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<F
       out.push_back(FindingBuilder("tls.no_server_hello", Severity::error,
                                    fmt::format("The server never answered the ClientHello; the client {} the "
                                                "connection {} later",
-                                               end.how(), format_duration(end.at.time_us - t.client_hello_at.time_us)))
+                                               end.how(), text::duration(end.at.time_us - t.client_hello_at.time_us)))
                         .at(end.at)
                         .evidence("ClientHello", offered_versions_text(ch), t.client_hello_at)
                         .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "no ServerHello", end.at)
@@ -198,7 +197,7 @@ void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<F
   }
   const model::FrameRef at = server_alert ? server_alert->at : end.at;
   const uint8_t desc = server_alert ? server_alert->alert.description : 0;
-  const uint16_t max_offered = session::labels::max_offered_version(ch);
+  const uint16_t max_offered = ch.max_offered_version();
   bool version_problem = desc == 70;
   // The server settles the version before the suite (RFC 5246 7.4.1.3, RFC 8446 4.1.1), and which
   // suites it can pick depend on that version: a client offering none of the versions the server

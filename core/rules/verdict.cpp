@@ -3,7 +3,6 @@
 
 #include "proto/rdp_negotiation.hpp"
 #include "rules/rule_context.hpp"
-#include "session/labels.hpp"
 
 namespace rdpcap::rules {
 
@@ -81,8 +80,8 @@ std::string established_text(const model::ConnectionSummary& c) {
   else if (n.confirm)
     out += ": Standard RDP Security";
   if (c.tls.server_hello)
-    out += fmt::format("{} {}, {}", n.confirm ? " over" : ":", session::labels::version_text(c.tls.server_hello->negotiated_version()),
-                       session::labels::suite_text(c.tls.server_hello->cipher_suite));
+    out += fmt::format("{} {}, {}", n.confirm ? " over" : ":", text::version_text(c.tls.server_hello->negotiated_version()),
+                       text::suite_text(c.tls.server_hello->cipher_suite));
   return out;
 }
 

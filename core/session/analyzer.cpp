@@ -514,7 +514,7 @@ AnalysisResult Analyzer::finish() {
 
   AnalysisResult result;
   result.stats = s.stats;
-  result.reference_time_s = s.options.reference_time_s.value_or(s.stats.last_time_us / 1000000);
+  result.reference_time_s = s.options.reference_time_s;
   std::vector<model::ConnectionSummary> summaries;
   summaries.reserve(s.kept.size());
   for (auto& [key, k] : s.kept) summaries.push_back(std::move(k.summary));
@@ -533,7 +533,7 @@ AnalysisResult Analyzer::finish() {
   result.connections.reserve(summaries.size());
   for (size_t i = 0; i < summaries.size(); ++i)
     result.connections.push_back({std::move(summaries[i]), std::move(diagnoses[i].verdict),
-                                  std::move(diagnoses[i].findings)});
+                                  std::move(diagnoses[i].findings), diagnoses[i].certificates_judged_at_s});
   return result;
 }
 

@@ -62,6 +62,7 @@ struct ConnectionResult {
   model::ConnectionSummary summary;
   Verdict verdict;
   std::vector<rules::Finding> findings;  // sorted: severity desc, then frame, then code
+  std::optional<int64_t> certificates_judged_at_s;  // what its certificate checks used (rules::Diagnosis)
 };
 
 struct CaptureStats {
@@ -80,7 +81,7 @@ struct CaptureStats {
 
 struct AnalysisResult {
   CaptureStats stats;
-  int64_t reference_time_s = 0;  // what certificate checks used
+  std::optional<int64_t> reference_time_s;  // --reference-time, if given (else each certificate's frame time)
   std::vector<ConnectionResult> connections;  // sorted by first frame
 };
 

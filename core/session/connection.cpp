@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "session/direction_handler.hpp"
-#include "session/labels.hpp"
+#include "text/timeline_text.hpp"
 
 namespace rdpcap::session {
 
@@ -120,7 +120,7 @@ void Connection::on_icmp(const net::IcmpUnreachable& icmp, const FrameRef& at) {
   if (summary_.tcp.icmp.size() >= 8) return;
   summary_.tcp.icmp.push_back({at, icmp.reporter.to_string(), icmp.v6, icmp.type, icmp.code});
   summary_.last = at;
-  event(at, Direction::server_to_client, labels::icmp(icmp.v6, icmp.type, icmp.code), true);
+  event(at, Direction::server_to_client, text::icmp(icmp.v6, icmp.type, icmp.code), true);
 }
 
 void Connection::on_capture_end(const FrameRef& last) {

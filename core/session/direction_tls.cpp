@@ -5,7 +5,8 @@
 #include <fmt/format.h>
 
 #include "session/direction_handler.hpp"
-#include "session/labels.hpp"
+#include "text/timeline_text.hpp"
+#include "text/wire_text.hpp"
 #include "x509/certificate_facts.hpp"
 
 namespace rdpcap::session {
@@ -26,7 +27,7 @@ void Connection::DirectionHandler::on_client_hello(const tls::ClientHello& hello
     t.client_hello_at = at;
   }
   conn_.advance(Stage::tls_handshake);
-  conn_.event(at, dir_, labels::client_hello(hello));
+  conn_.event(at, dir_, text::client_hello(hello));
 }
 
 void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello, const FrameRef& at) {
@@ -43,7 +44,7 @@ void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello
     t.server_hello_at = at;
   }
   if (hello.negotiated_version() >= 0x0304) tls_.set_encrypted();  // RFC 8446 2: rest is encrypted
-  conn_.event(at, dir_, labels::server_hello(hello));
+  conn_.event(at, dir_, text::server_hello(hello));
 }
 
 void Connection::DirectionHandler::on_certificates(const std::vector<util::Bytes>& certs, const FrameRef& at) {
@@ -61,7 +62,7 @@ void Connection::DirectionHandler::on_certificates(const std::vector<util::Bytes
     }
     t.certificates.push_back(x509::read_certificate(der));
   }
-  conn_.event(at, dir_, labels::certificate(t.certificates, certs.size()));
+  conn_.event(at, dir_, text::certificate(t.certificates, certs.size()));
 }
 
 void Connection::DirectionHandler::on_certificate_request(const tls::CertificateRequest& req, const FrameRef& at) {
@@ -83,7 +84,7 @@ void Connection::DirectionHandler::on_other_handshake(uint8_t type, const FrameR
   if (type == static_cast<uint8_t>(tls::HandshakeType::client_key_exchange) && is_client() &&
       !t.client_key_exchange_at.seen())
     t.client_key_exchange_at = at;
-  conn_.event(at, dir_, labels::handshake(type));
+  conn_.event(at, dir_, text::handshake_text(type));
 }
 
 void Connection::DirectionHandler::on_change_cipher_spec(const FrameRef& at) {
@@ -101,7 +102,7 @@ void Connection::DirectionHandler::on_alert(const tls::Alert& alert, bool encryp
     return;
   }
   t.alerts.push_back({at, dir_, alert, encrypted});
-  conn_.event(at, dir_, labels::alert(alert, encrypted), encrypted || alert.level == 2);
+  conn_.event(at, dir_, text::alert(alert, encrypted), encrypted || alert.level == 2);
 }
 
 void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uint16_t length, const FrameRef& at) {

@@ -6,7 +6,7 @@
 
 #include "proto/gcc.hpp"
 #include "session/direction_handler.hpp"
-#include "session/labels.hpp"
+#include "text/timeline_text.hpp"
 #include "tls/tls_parser.hpp"
 
 namespace rdpcap::session {
@@ -63,7 +63,7 @@ void Connection::DirectionHandler::on_pdu(const proto::TpktPdu& pdu, util::Bytes
       neg.request_at = at;
       conn_.advance(Stage::x224_requested);
     }
-    conn_.event(at, dir_, labels::connection_request(*pdu.request));
+    conn_.event(at, dir_, text::connection_request(*pdu.request));
   } else if (pdu.confirm && !is_client()) {
     using Kind = proto::ConnectionConfirm::Kind;
     if (!neg.confirm) {
@@ -76,7 +76,7 @@ void Connection::DirectionHandler::on_pdu(const proto::TpktPdu& pdu, util::Bytes
       else
         conn_.advance(Stage::x224_confirmed);
     }
-    conn_.event(at, dir_, labels::connection_confirm(*pdu.confirm), pdu.confirm->kind == Kind::failure);
+    conn_.event(at, dir_, text::connection_confirm(*pdu.confirm), pdu.confirm->kind == Kind::failure);
   } else if (pdu.tpdu_code == proto::tpdu::disconnect_request || pdu.mcs_disconnect_ultimatum) {
     if (!neg.disconnect_at.seen()) {
       neg.disconnect_at = at;

@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "tls/tls_stream.hpp"
+#include "tls/tls_names.hpp"
 
 namespace rdpcap::tls {
 

@@ -55,6 +55,10 @@ struct ClientHello {  // RFC 8446 4.1.2, RFC 5246 7.4.1.2
   std::vector<uint16_t> extension_types;      // all extensions in order
   bool sslv2_format = false;                  // SSLv2-compatible CLIENT-HELLO
   bool truncated_lists = false;               // a list hit its cap
+  // Highest version offered (supported_versions without GREASE, at most TLS
+  // 1.3; else legacy_version), and every version offered in order.
+  uint16_t max_offered_version() const;
+  std::vector<uint16_t> offered_versions() const;
 };
 
 struct ServerHello {  // RFC 8446 4.1.3

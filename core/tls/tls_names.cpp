@@ -5,7 +5,7 @@
 #include <mutex>
 #include <string>
 
-#include "tls/tls_stream.hpp"
+#include "tls/tls_names.hpp"
 
 namespace rdpcap::tls {
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "tls/tls_names.hpp"
 #include "tls/tls_parser.hpp"
 
 namespace rdpcap::tls {

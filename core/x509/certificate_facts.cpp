@@ -341,13 +341,4 @@ CertificateFacts read_certificate(util::Bytes der) {
   return f;
 }
 
-std::string format_utc(int64_t seconds) {
-  time_t t = static_cast<time_t>(seconds);
-  struct tm tm {};
-  if (!gmtime_r(&t, &tm)) return {};
-  char buf[64];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
-}
-
 }  // namespace rdpcap::x509

@@ -41,7 +41,4 @@ struct CertificateFacts {
 // parsed=false with a reason.
 CertificateFacts read_certificate(util::Bytes der);
 
-// Format seconds since epoch as "YYYY-MM-DDTHH:MM:SSZ".
-std::string format_utc(int64_t seconds);
-
 }  // namespace rdpcap::x509

@@ -19,9 +19,11 @@ same_findings() {
   "$cli" --json --evidence "$ev" "$@" "$pcaps/$sample" > "$tmp/orig.json"
   [ $? -le 1 ] || { bad "$sample: analyzer failed"; return; }
   [ -s "$ev" ] || { bad "$sample: no evidence file"; return; }
+  # The evidence keeps the frames' times, so each certificate is judged at the same instant (and the
+  # same --reference-time, if the original run had one).
   local ref
-  ref=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"]["reference_time"])' "$tmp/orig.json")
-  "$cli" --json --reference-time "$ref" "$ev" > "$tmp/ev.json"
+  ref=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"]["reference_time"] or "")' "$tmp/orig.json")
+  "$cli" --json ${ref:+--reference-time "$ref"} "$ev" > "$tmp/ev.json"
   [ $? -le 1 ] || { bad "$sample: the analyzer cannot read its evidence"; return; }
   # the connections in the evidence, by client endpoint
   local clients

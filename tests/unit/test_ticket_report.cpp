@@ -24,6 +24,7 @@ session::AnalysisResult hostile_result(bool flag_failure) {
   session::AnalysisResult result;
   result.reference_time_s = 1741597200;
   session::ConnectionResult r;
+  r.certificates_judged_at_s = 1741597200;
   auto& c = r.summary;
   c.id = 1;
   c.client_ip = "192.0.2.10", c.server_ip = "198.51.100.1";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tls/tls_parser.hpp"
+#include "tls/tls_names.hpp"
 #include "tls/tls_stream.hpp"
 #include "tls_test_support.hpp"
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "text/time_text.hpp"
 #include "tls/tls_stream.hpp"
 #include "tls_test_support.hpp"
 #include "x509/certificate_facts.hpp"
@@ -115,8 +116,8 @@ TEST_CASE("ndpi-rdp: self-signed RDP certificate CN=OFFICE-WIN10-VM", "[x509]") 
   CHECK(f.issuer == "CN=OFFICE-WIN10-VM");
   CHECK(f.serial_hex == "3DDE271223F54FA148CCA5D217D88B33");
   CHECK(f.not_before == 1552992431);
-  CHECK(x509::format_utc(f.not_before) == "2019-03-19T10:47:11Z");
-  CHECK(x509::format_utc(f.not_after) == "2019-09-18T10:47:11Z");
+  CHECK(text::utc_seconds(f.not_before) == "2019-03-19T10:47:11Z");
+  CHECK(text::utc_seconds(f.not_after) == "2019-09-18T10:47:11Z");
   CHECK(f.key_type == "RSA");
   CHECK(f.key_bits == 2048);
   CHECK(f.ec_curve.empty());
@@ -143,7 +144,7 @@ TEST_CASE("zeek-ssl-v2: expired self-signed SHA-1 certificate from an SSLv2 SERV
   CHECK(f.subject == "emailAddress=info@plesk.com,CN=plesk,OU=Plesk,O=Parallels,L=Herndon,ST=Virginia,C=US");
   CHECK(f.subject_cn == "plesk");
   CHECK(f.serial_hex == "4EB6F269");
-  CHECK(x509::format_utc(f.not_after) == "2012-11-05T20:47:37Z");
+  CHECK(text::utc_seconds(f.not_after) == "2012-11-05T20:47:37Z");
   CHECK(f.signature_algorithm == "sha1WithRSAEncryption");
   CHECK(f.signature_hash == "SHA1");
   CHECK(f.self_signed);
@@ -162,7 +163,7 @@ TEST_CASE("zeek-cert-no-cn and ndpi-selfsigned: CA:TRUE self-signed certificates
   CHECK(f.subject_cn.empty());
   CHECK(f.is_ca);
   CHECK(f.self_signed);
-  CHECK(x509::format_utc(f.not_after) == "2016-03-03T00:31:05Z");
+  CHECK(text::utc_seconds(f.not_after) == "2016-03-03T00:31:05Z");
 
   auto ntop = server_certs("ndpi-selfsigned.pcap", 3001);
   REQUIRE_FALSE(ntop.empty());
@@ -172,7 +173,7 @@ TEST_CASE("zeek-cert-no-cn and ndpi-selfsigned: CA:TRUE self-signed certificates
   CHECK(g.serial_hex == "916A4CD167871602");
   CHECK(g.self_signed);
   CHECK(g.is_ca);
-  CHECK(x509::format_utc(g.not_after) == "2016-10-09T15:55:47Z");
+  CHECK(text::utc_seconds(g.not_after) == "2016-10-09T15:55:47Z");
 }
 
 TEST_CASE("suricata tls-cert-noissuer: empty issuer DN, SAN localhost", "[x509]") {
@@ -253,7 +254,7 @@ TEST_CASE("generated RSA-1024 + SHA-1 expired certificate without EKU", "[x509]"
   CHECK(f.eku_oids.empty());
   CHECK_FALSE(f.is_ca);
   CHECK(f.self_signed);
-  CHECK(x509::format_utc(f.not_after) == "2001-01-01T00:00:00Z");
+  CHECK(text::utc_seconds(f.not_after) == "2001-01-01T00:00:00Z");
 
   spec.md = EVP_md5();
   auto md5 = make_cert(spec, key.get());
@@ -372,8 +373,8 @@ TEST_CASE("malformed DER never crashes and leaves no OpenSSL error behind", "[x5
 }
 
 TEST_CASE("format_utc", "[x509]") {
-  CHECK(x509::format_utc(0) == "1970-01-01T00:00:00Z");
-  CHECK(x509::format_utc(1552992431) == "2019-03-19T10:47:11Z");
-  CHECK(x509::format_utc(253402300799) == "9999-12-31T23:59:59Z");
-  CHECK(x509::format_utc(-1) == "1969-12-31T23:59:59Z");
+  CHECK(text::utc_seconds(0) == "1970-01-01T00:00:00Z");
+  CHECK(text::utc_seconds(1552992431) == "2019-03-19T10:47:11Z");
+  CHECK(text::utc_seconds(253402300799) == "9999-12-31T23:59:59Z");
+  CHECK(text::utc_seconds(-1) == "1969-12-31T23:59:59Z");
 }

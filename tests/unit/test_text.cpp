@@ -1,0 +1,55 @@
+// core/text: the one place wire values and times become words.
+#include <catch2/catch.hpp>
+
+#include "text/time_text.hpp"
+#include "text/wire_text.hpp"
+
+using namespace rdpcap;
+
+TEST_CASE("span: days rounded, hours below a day", "[text]") {
+  constexpr int64_t kHour = 3600, kDay = 86400;
+  CHECK(text::span(5 * kHour) == "5 hours");
+  CHECK(text::span(5 * kHour + 29 * 60) == "5 hours");
+  CHECK(text::span(5 * kHour + 31 * 60) == "6 hours");
+  CHECK(text::span(kHour) == "1 hour");
+  CHECK(text::span(23 * kHour) == "23 hours");
+  CHECK(text::span(23 * kHour + 40 * 60) == "1 day");  // nearer a day than 23 hours
+  CHECK(text::span(kDay) == "1 day");
+  CHECK(text::span(kDay + 11 * kHour) == "1 day");
+  CHECK(text::span(kDay + 13 * kHour) == "2 days");     // rounded, not truncated
+  CHECK(text::span(662 * kDay + 3 * kHour) == "662 days");
+  CHECK(text::span(90) == "2 minutes");
+  CHECK(text::span(59) == "59 seconds");
+  CHECK(text::span(1) == "1 second");
+  CHECK(text::span(0) == "0 seconds");
+  CHECK(text::span(-5 * kHour) == "5 hours");
+  CHECK(text::span(INT64_MIN).find("days") != std::string::npos);  // no overflow
+}
+
+TEST_CASE("times: capture, ISO, certificate seconds, durations", "[text]") {
+  CHECK(text::capture_time(1741597200123456) == "2025-03-10 09:00:00.123456 UTC");
+  CHECK(text::capture_time(-1) == "1969-12-31 23:59:59.999999 UTC");
+  CHECK(text::iso_time(1741597200123456) == "2025-03-10T09:00:00.123456Z");
+  CHECK(text::utc_seconds(0) == "1970-01-01T00:00:00Z");
+  CHECK(text::utc_seconds(253402300799) == "9999-12-31T23:59:59Z");
+  CHECK(text::duration(3002999) == "3.002 s");
+  CHECK(text::duration(-5) == "0.000 s");
+}
+
+TEST_CASE("wire values: names with the number when unknown", "[text]") {
+  CHECK(text::version_text(0x0303) == "TLS 1.2");
+  CHECK(text::version_text(0x7f1c) == "TLS 1.3 draft 28");
+  CHECK(text::version_text(0x0305) == "0x0305");
+  CHECK(text::suite_text(0xc030) == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (0xc030)");
+  CHECK(text::suite_text(0x5a5a) == "0x5a5a");
+  CHECK(text::alert_text(40) == "handshake_failure (40)");
+  CHECK(text::alert_text(200) == "alert 200");
+  CHECK(text::alert_level_text(2) == "fatal");
+  CHECK(text::handshake_text(16) == "ClientKeyExchange");
+  CHECK(text::handshake_text(99) == "Unknown");
+  CHECK(text::icmp_unreachable_text(false, 3, 3) == "port unreachable");
+  CHECK(text::icmp_unreachable_text(true, 1, 4) == "port unreachable");
+  CHECK(text::icmp_unreachable_text(false, 3, 7) == "ICMP type 3 code 7");
+  CHECK(text::endpoint("2001:db8::1", 3389) == "[2001:db8::1]:3389");
+  CHECK(text::endpoint("192.0.2.1", 3389) == "192.0.2.1:3389");
+}
