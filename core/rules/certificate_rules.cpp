@@ -234,6 +234,30 @@ void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   for (size_t i = first_finding; i < out.size(); ++i) out[i].judged_at_s = now;
 }
 
+// What to do when the client rejects the server's certificate, from what it
+// was: out of its dates at the instant it was judged, Windows' self-signed
+// one, or one from a CA the client does not trust.
+const char* rejected_certificate_advice(const RuleContext& ctx) {
+  const auto& t = ctx.conn.tls;
+  if (t.certificates.empty() || !t.certificates.front().parsed)
+    return "The client does not trust the server's Remote Desktop certificate (see the certificate findings). "
+           "Deploy a certificate from a CA the clients trust, with the name clients connect to, or renew an "
+           "expired one.";
+  const auto& leaf = t.certificates.front();
+  const int64_t now = *certificate_judged_at(ctx.conn, ctx.reference_time_s);
+  if (now > leaf.not_after || now < leaf.not_before)
+    return "The certificate is outside its validity dates (see the certificate findings): renew it, or fix the "
+           "clock of the side that is wrong (NTP, w32tm /resync).";
+  if (leaf.self_signed)
+    return "The client does not trust the server's self-signed Remote Desktop certificate. Deploy a certificate "
+           "from a CA the clients trust (Group Policy 'Server authentication certificate template'), or "
+           "distribute this certificate's fingerprint to the clients.";
+  return "The client does not trust the CA that issued the server's Remote Desktop certificate, or the name it "
+         "connected to is not in it (see the certificate findings). Install the issuing CA's root in the "
+         "clients' Trusted Root Certification Authorities (Group Policy), or use a certificate from a CA they "
+         "already trust.";
+}
+
 std::optional<int64_t> certificate_judged_at(const model::ConnectionSummary& c, std::optional<int64_t> reference_s) {
   if (c.tls.certificates.empty()) return std::nullopt;
   if (reference_s) return reference_s;

@@ -70,6 +70,8 @@ void certificate_rules(const RuleContext& ctx, std::vector<Finding>& out);
 // The instant a connection's certificates are judged at: reference_s if set,
 // else the capture time of the certificate's frame; none without certificates.
 std::optional<int64_t> certificate_judged_at(const model::ConnectionSummary& c, std::optional<int64_t> reference_s);
+// Remediation for tls.certificate_rejected, from the certificate's facts.
+const char* rejected_certificate_advice(const RuleContext& ctx);
 void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out);
 // From decrypted NLA / RDP data and cleartext Kerberos (model::InnerFacts).
 void nla_rules(const RuleContext& ctx, std::vector<Finding>& out);

@@ -328,9 +328,7 @@ void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
                       .evidence("server certificate", t.certificates.empty() ? "not visible" : t.certificates[0].subject,
                                 t.certificate_at)
                       .evidence("client alert", alert_text(client_alert->alert.description), client_alert->at)
-                      .remediation("The client does not trust the server's Remote Desktop certificate (see the "
-                                   "certificate findings). Deploy a certificate from a CA the clients trust, with "
-                                   "the name clients connect to, or renew an expired one.")
+                      .remediation(rejected_certificate_advice(ctx))
                       .client_error("mstsc: 'The identity of the remote computer cannot be verified' / certificate "
                                     "error dialog")
                       .server_event("Schannel 36887 (fatal alert received)")
