@@ -7,6 +7,7 @@
 
 #include "display_text.hpp"
 #include "file_state.hpp"
+#include "text/event_text.hpp"
 #include "text/wire_text.hpp"
 
 namespace rdpcap::plugin {
@@ -105,7 +106,7 @@ void build_frame_records(FileState& st) {
     for (const auto& ev : s.timeline) {
       if (!ev.at.seen()) continue;
       auto& e = entry_for(st.frames[ev.at.frame], ci);
-      e.events.push_back(EventView{display_text(ev.what, 256), model::direction_name(ev.from), ev.failure});
+      e.events.push_back(EventView{display_text(text::event_text(ev), 256), model::direction_name(ev.from), ev.failure});
     }
     for (const auto& f : c.findings) {
       uint64_t at = f.frame;

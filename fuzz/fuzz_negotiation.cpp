@@ -11,7 +11,7 @@
 #include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "proto/socks.hpp"
-#include "text/timeline_text.hpp"
+#include "text/event_text.hpp"
 #include "util/escape.hpp"
 
 using namespace rdpcap;
@@ -35,12 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (proto::parse_tpkt_pdu(rest.first(pdu.consumed() - 1)).is_ok()) abort();
     const auto& v = pdu.value();
     if (v.request) {
-      (void)util::escape_text(text::connection_request(*v.request));
+      (void)util::escape_text(text::event_text(model::events::connection_request(*v.request, {})));
       (void)util::sanitize_utf8(v.request->cookie);
       (void)util::escape_html(v.request->routing_token);
       (void)util::escape_markdown(v.request->cookie);
     }
-    if (v.confirm) (void)text::connection_confirm(*v.confirm);
+    if (v.confirm) (void)text::event_text(model::events::connection_confirm(*v.confirm, {}));
     if (v.tpdu_code == proto::tpdu::data) {
       const util::Bytes mcs = rest.first(pdu.consumed()).subspan(std::min(pdu.consumed(), size_t{4} + v.x224_header_length));
       if (auto c = proto::parse_connect_initial(mcs); c.is_ok())

@@ -4,7 +4,7 @@
 // ClientHello / ServerHello body is not ok with a longer consumption.
 #include <cstdlib>
 
-#include "text/timeline_text.hpp"
+#include "text/event_text.hpp"
 #include "text/wire_text.hpp"
 #include "tls/tls_parser.hpp"
 #include "tls/tls_names.hpp"
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto r = tls::parse_client_hello(body);
       check(r, body.size());
       if (r.is_ok()) {
-        (void)text::client_hello(r.value());
+        (void)text::event_text(model::events::client_hello(r.value(), {}));
         (void)r.value().offered_versions();
         (void)util::escape_text(r.value().sni);
         for (auto s : r.value().cipher_suites) (void)tls::cipher_suite_traits(s), (void)text::suite_text(s);
@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 1: {
       auto r = tls::parse_server_hello(body);
       check(r, body.size());
-      if (r.is_ok()) (void)text::server_hello(r.value());
+      if (r.is_ok()) (void)text::event_text(model::events::server_hello(r.value(), {}));
       break;
     }
     case 2: {
@@ -55,13 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: {
       auto r = tls::parse_alert(body);
       check(r, body.size());
-      if (r.is_ok()) (void)text::alert(r.value(), false);
+      if (r.is_ok()) (void)text::event_text(model::events::alert(r.value(), false, {}, {}));
       break;
     }
     case 7: {
       auto r = tls::parse_sslv2_client_hello(body);
       check(r, body.size());
-      if (r.is_ok()) (void)text::client_hello(r.value().hello);
+      if (r.is_ok()) (void)text::event_text(model::events::client_hello(r.value().hello, {}));
       break;
     }
     case 8: {

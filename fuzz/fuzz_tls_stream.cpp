@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "text/timeline_text.hpp"
+#include "text/event_text.hpp"
 #include "tls/tls_stream.hpp"
 #include "util/escape.hpp"
 #include "x509/certificate_facts.hpp"
@@ -24,12 +24,12 @@ class Recorder final : public tls::TlsObserver {
  public:
   std::string log;
   void on_client_hello(const tls::ClientHello& h, const model::FrameRef&) override {
-    log += "CH " + text::client_hello(h) + util::escape_text(h.sni) + "\n";
+    log += "CH " + text::event_text(model::events::client_hello(h, {})) + util::escape_text(h.sni) + "\n";
     for (const auto& a : h.alpn) (void)util::sanitize_utf8(a);
     (void)h.max_offered_version();
   }
   void on_server_hello(const tls::ServerHello& h, const model::FrameRef&) override {
-    log += "SH " + text::server_hello(h) + "\n";
+    log += "SH " + text::event_text(model::events::server_hello(h, {})) + "\n";
   }
   void on_certificates(const std::vector<util::Bytes>& certs, const model::FrameRef&) override {
     log += "CERT " + std::to_string(certs.size());
@@ -43,7 +43,7 @@ class Recorder final : public tls::TlsObserver {
   void on_other_handshake(uint8_t t, const model::FrameRef&) override { log += "HS " + std::to_string(t) + "\n"; }
   void on_change_cipher_spec(const model::FrameRef&) override { log += "CCS\n"; }
   void on_alert(const tls::Alert& a, bool enc, const model::FrameRef&) override {
-    log += "ALERT " + text::alert(a, enc) + "\n";
+    log += "ALERT " + text::event_text(model::events::alert(a, enc, {}, {})) + "\n";
   }
   void on_encrypted_record(uint8_t t, uint16_t len, const model::FrameRef&) override {
     log += "ENC " + std::to_string(t) + " " + std::to_string(len) + "\n";

@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "text/time_text.hpp"
-#include "text/timeline_text.hpp"
+#include "text/event_text.hpp"
 #include "util/escape.hpp"
 #include "x509/certificate_facts.hpp"
 
@@ -20,6 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)text::utc_seconds(facts.not_before);
   (void)text::utc_seconds(facts.not_after);
   std::vector<x509::CertificateFacts> chain{facts};
-  (void)text::certificate(chain, 1);
+  (void)text::event_text(model::events::certificate(chain, 1, {}));
   return 0;
 }

@@ -105,7 +105,7 @@ void redact_result(session::AnalysisResult& result, const Secrets& secrets) {
       r(cert.subject), r(cert.subject_cn), r(cert.issuer);
       for (auto& d : cert.san_dns) r(d);
     }
-    for (auto& e : sum.timeline) r(e.what);
+    for (auto& e : sum.timeline) r(e.detail);  // the words around it are not from the capture
     r(c.verdict.text);
     for (auto& f : c.findings) {
       r(f.title), r(f.remediation), r(f.client_error), r(f.server_event);

@@ -13,6 +13,16 @@ const char* stage_name(Stage s) {
     case Stage::tls_established: return "tls_established";
     case Stage::standard_security: return "standard_security";
     case Stage::application_data: return "application_data";
+    case Stage::credssp: return "credssp";
+    case Stage::early_user_authorization: return "early_user_authorization";
+    case Stage::basic_settings_exchange: return "basic_settings_exchange";
+    case Stage::channel_connection: return "channel_connection";
+    case Stage::security_commencement: return "security_commencement";
+    case Stage::secure_settings_exchange: return "secure_settings_exchange";
+    case Stage::licensing: return "licensing";
+    case Stage::capabilities_exchange: return "capabilities_exchange";
+    case Stage::connection_finalization: return "connection_finalization";
+    case Stage::active_session: return "active_session";
   }
   return "unknown";
 }

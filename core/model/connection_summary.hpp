@@ -9,6 +9,7 @@
 
 #include "util/frame_ref.hpp"
 #include "model/inner_facts.hpp"
+#include "model/timeline_event.hpp"
 #include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "tls/tls_messages.hpp"
@@ -27,15 +28,21 @@ enum class Stage {
   tls_established,    // both sides encrypted (CCS/Finished, or TLS 1.3 server flight)
   standard_security,  // Standard RDP Security (selected 0 or legacy confirm): MCS follows
   application_data,   // encrypted records after the handshake (CredSSP / RDP)
+  // What decrypted records show (MS-CSSP; MS-RDPBCGR 1.3.1.1 phases). Reached
+  // only through the table in session/connection_state.cpp, once decryption
+  // is wired in.
+  credssp,                   // CredSSP / NLA (MS-CSSP TSRequest exchange)
+  early_user_authorization,  // Early User Authorization Result PDU (HYBRID_EX)
+  basic_settings_exchange,   // MCS Connect Initial / Response (GCC blocks)
+  channel_connection,        // MCS Erect Domain, Attach User, Channel Join
+  security_commencement,     // Security Exchange PDU (Standard RDP Security)
+  secure_settings_exchange,  // Client Info PDU
+  licensing,                 // licensing PDUs
+  capabilities_exchange,     // Demand Active / Confirm Active
+  connection_finalization,   // Synchronize, Control, Font List / Font Map
+  active_session,            // finalization done: the session is up
 };
 const char* stage_name(Stage s);
-
-struct TimelineEvent {  // one line of the ladder diagram
-  FrameRef at;
-  Direction from = Direction::client_to_server;
-  std::string what;  // short label: "SYN", "X.224 CR (SSL|HYBRID)", "Alert fatal handshake_failure"
-  bool failure = false;  // the step where things went wrong
-};
 
 struct IcmpReport {
   FrameRef at;

@@ -10,6 +10,7 @@
 
 #include "proto/rdp_negotiation.hpp"
 #include "rules/rule_context.hpp"
+#include "text/event_text.hpp"
 #include "text/time_text.hpp"
 #include "text/wire_text.hpp"
 #include "tls/tls_names.hpp"
@@ -255,7 +256,7 @@ Json connection_json(const session::ConnectionResult& r) {
     timeline.push_back({{"frame", e.at.frame},
                         {"time", text::iso_time(e.at.time_us)},
                         {"from", model::direction_name(e.from)},
-                        {"event", text(e.what)},
+                        {"event", text(text::event_text(e))},
                         {"failure", e.failure}});
   Json findings = Json::array();
   for (const auto& f : r.findings) findings.push_back(finding_json(f));

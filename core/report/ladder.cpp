@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "rules/rule_context.hpp"
+#include "text/event_text.hpp"
 #include "util/escape.hpp"
 
 namespace rdpcap::report {
@@ -75,7 +76,7 @@ Ladder build_ladder(const session::ConnectionResult& r) {
   l.start_frame = c.first.frame;
   bool any_failure = false;
   for (const auto& e : c.timeline) {
-    l.steps.push_back({e.at.frame, e.at.time_us, e.from, e.what, e.failure});
+    l.steps.push_back({e.at.frame, e.at.time_us, e.from, text::event_text(e), e.failure});
     any_failure = any_failure || e.failure;
   }
   if (!any_failure && r.verdict.outcome != rules::Outcome::established) {

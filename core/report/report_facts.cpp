@@ -10,7 +10,7 @@
 
 #include "proto/rdp_negotiation.hpp"
 #include "rules/rule_context.hpp"
-#include "text/timeline_text.hpp"
+#include "text/event_text.hpp"
 
 namespace rdpcap::report {
 
@@ -140,7 +140,7 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r) {
   if (t.client_hello && !t.client_hello->sni.empty()) out.push_back({"SNI (server name asked)", t.client_hello->sni});
   if (t.client_hello && !t.client_hello->alpn.empty()) out.push_back({"ALPN", join(t.client_hello->alpn, ", ")});
   for (const auto& a : t.alerts)
-    out.push_back({"TLS alert", fmt::format("{} from {} ({})", text::alert(a.alert, a.encrypted),
+    out.push_back({"TLS alert", fmt::format("{} from {} ({})", text::event_text(model::events::alert(a.alert, a.encrypted, a.at, a.from)),
                                             model::direction_name(a.from), frame_at(a.at))});
   if (!t.client_error.empty()) out.push_back({"Client stream", t.client_error + " (" + frame_at(t.client_error_at) + ")"});
   if (!t.server_error.empty()) out.push_back({"Server stream", t.server_error + " (" + frame_at(t.server_error_at) + ")"});

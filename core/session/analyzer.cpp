@@ -44,7 +44,7 @@ size_t approx_bytes(const model::ConnectionSummary& c) {
              str_bytes(c.proxy.target) + str_bytes(c.negotiation.parse_error) + strs_bytes(c.limits_hit) +
              vec_bytes(c.timeline);
   for (const auto& i : c.tcp.icmp) n += str_bytes(i.reporter);
-  for (const auto& e : c.timeline) n += str_bytes(e.what);
+  for (const auto& e : c.timeline) n += str_bytes(e.detail);
   if (const auto& r = c.negotiation.request)
     n += str_bytes(r->cookie) + str_bytes(r->routing_token) + str_bytes(r->correlation_id_hex);
   if (const auto& g = c.negotiation.client_gcc) n += str_bytes(g->client_name);

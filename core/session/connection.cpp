@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include "session/direction_handler.hpp"
-#include "text/timeline_text.hpp"
 
 namespace rdpcap::session {
 
 using model::Direction;
 using model::FrameRef;
-using model::Stage;
+using model::EventKind;
+namespace events = model::events;
 
 Connection::Connection(uint64_t id, const net::TcpSegment& first, bool client_is_source, bool rdp_by_port,
                        const Limits& limits)
@@ -39,24 +39,22 @@ Direction Connection::direction_of(const net::TcpSegment& seg) const {
                                                                 : Direction::server_to_client;
 }
 
-void Connection::event(const FrameRef& at, Direction from, std::string what, bool failure) {
+void Connection::note(model::TimelineEvent e) {
   if (summary_.timeline.size() >= limits_.max_timeline) {
     summary_.timeline_truncated = true;
     return;
   }
-  summary_.timeline.push_back({at, from, std::move(what), failure});
+  summary_.timeline.push_back(std::move(e));
+}
+
+void Connection::on(PhaseEvent e) {
+  if (state_.on(e)) summary_.stage = state_.phase();
 }
 
 void Connection::limit_hit(const std::string& what) {
   for (const auto& l : summary_.limits_hit)
     if (l == what) return;
   if (summary_.limits_hit.size() < 16) summary_.limits_hit.push_back(what);
-}
-
-void Connection::advance(Stage to) {
-  // Stages only move forward, except that a failure or Standard RDP Security
-  // decided by the confirm replaces "x224_requested".
-  if (static_cast<int>(to) > static_cast<int>(summary_.stage)) summary_.stage = to;
 }
 
 void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
@@ -79,18 +77,21 @@ void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
       self.reassembler.on_syn(seg.seq);
     }
     tcp.last_syn = at;
-    event(at, from, tcp.syn_count == 1 ? "SYN" : fmt::format("SYN (retransmission {})", tcp.syn_count - 1));
+    auto e = events::simple(EventKind::syn, at, from);
+    e.number = tcp.syn_count - 1;
+    note(std::move(e));
+    on(PhaseEvent::syn);
   } else if (syn && ack && !is_client) {
     if (!tcp.syn_ack.seen()) {
       tcp.syn_ack = at;
       self.reassembler.on_syn(seg.seq);
-      event(at, from, "SYN-ACK");
+      note(events::simple(EventKind::syn_ack, at, from));
     }
-    advance(Stage::tcp_established);
+    on(PhaseEvent::syn_ack);
   }
   // An RST (with or without ACK) answering a SYN is a refusal, not a handshake.
   const bool rst = seg.flags & net::tcp_flag::rst;
-  if (!syn && !rst && (ack || !seg.payload.empty())) advance(Stage::tcp_established);
+  if (!syn && !rst && (ack || !seg.payload.empty())) on(PhaseEvent::segment);
 
   if (ack && !rst) peer.reassembler.on_peer_ack(seg.ack, at, peer);
   if (!syn && !seg.payload.empty()) self.reassembler.on_segment(seg.seq, seg.payload, at, self);
@@ -100,16 +101,18 @@ void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
     if (!fin.seen()) {
       fin = at;
       self.reassembler.flush(at, self);
-      event(at, from, "FIN");
+      note(events::simple(EventKind::fin, at, from));
     }
+    on(PhaseEvent::fin);
     if (tcp.client_fin.seen() && tcp.server_fin.seen()) closed_ = true;
   }
   if (rst) {
     FrameRef& rst = is_client ? tcp.client_rst : tcp.server_rst;
     if (!rst.seen()) {
       rst = at;
-      event(at, from, "RST", true);
+      note(events::simple(EventKind::rst, at, from, true));
     }
+    on(PhaseEvent::rst);
     self.reassembler.flush(at, self);
     peer.reassembler.flush(at, peer);
     closed_ = true;
@@ -120,7 +123,8 @@ void Connection::on_icmp(const net::IcmpUnreachable& icmp, const FrameRef& at) {
   if (summary_.tcp.icmp.size() >= 8) return;
   summary_.tcp.icmp.push_back({at, icmp.reporter.to_string(), icmp.v6, icmp.type, icmp.code});
   summary_.last = at;
-  event(at, Direction::server_to_client, text::icmp(icmp.v6, icmp.type, icmp.code), true);
+  note(events::icmp(icmp.v6, icmp.type, icmp.code, at));
+  on(PhaseEvent::icmp_unreachable);
 }
 
 void Connection::on_capture_end(const FrameRef& last) {

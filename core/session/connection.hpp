@@ -1,9 +1,8 @@
-// One RDP connection as a state machine (see model::Stage):
-//   SYN -> X.224 request -> X.224 confirm -> {TLS handshake | Standard RDP
-//   Security | negotiation failed} -> encrypted | aborted
-// plus TCP outcomes (unanswered, refused, reset, closed, capture ended).
-// It owns both reassembled directions, routes their bytes to the X.224 or TLS
-// parser, and records what it learns in a ConnectionSummary.
+// One RDP connection. It owns both reassembled directions, routes their
+// bytes to the SOCKS, X.224 or TLS parser (direction_*.cpp), and records what
+// it learns in a ConnectionSummary. Its phase (model::Stage) moves only
+// through the transition table of ConnectionState (connection_state.hpp),
+// fed typed PhaseEvents; its timeline is typed model::TimelineEvents.
 #pragma once
 
 #include <memory>
@@ -14,6 +13,7 @@
 #include "net/packet.hpp"
 #include "net/stream_reassembler.hpp"
 #include "session/analyzer.hpp"
+#include "session/connection_state.hpp"
 #include "tls/tls_stream.hpp"
 
 namespace rdpcap::session {
@@ -50,13 +50,16 @@ class Connection {
   class DirectionHandler;
   DirectionHandler& side(model::Direction d);
 
-  void event(const model::FrameRef& at, model::Direction from, std::string what, bool failure = false);
+  // A timeline step (bounded by Limits::max_timeline).
+  void note(model::TimelineEvent e);
+  // Something that may move the connection's phase: the table decides.
+  void on(PhaseEvent e);
   void limit_hit(const std::string& what);
-  void advance(model::Stage to);
 
   friend class DirectionHandler;
   Limits limits_;
   model::ConnectionSummary summary_;
+  ConnectionState state_;
   net::IpAddress client_addr_;
   uint16_t client_port_ = 0;
   std::unique_ptr<DirectionHandler> client_;

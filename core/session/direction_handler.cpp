@@ -6,7 +6,9 @@
 
 namespace rdpcap::session {
 
+using model::EventKind;
 using model::FrameRef;
+namespace events = model::events;
 
 namespace {
 constexpr size_t kMaxPlaintextBuffer = 64 * 1024;  // SOCKS / X.224 PDUs before TLS or MCS
@@ -42,7 +44,9 @@ void Connection::DirectionHandler::on_stream_data(util::Bytes data, const FrameR
 void Connection::DirectionHandler::on_stream_gap(uint64_t missing, const FrameRef& at) {
   auto& tcp = conn_.summary_.tcp;
   (is_client() ? tcp.client_gaps : tcp.server_gaps)++;
-  conn_.event(at, dir_, fmt::format("{} bytes not captured", missing), false);
+  auto e = events::simple(EventKind::bytes_missing, at, dir_);
+  e.number = missing;
+  conn_.note(std::move(e));
   if (reassembler.cap_hit())  // the reassembler gave this hole up to stay within its cap
     conn_.limit_hit(fmt::format("out-of-order bytes waiting per direction ({} KiB): holes given up",
                                 conn_.limits_.reassembly_bytes / 1024));
@@ -60,7 +64,7 @@ void Connection::DirectionHandler::stop_following(const FrameRef& at) {
   if (retained_bytes() == 0) return;
   stop_parsing();
   release_buffers();
-  conn_.event(at, dir_, "Stopped following: capture-wide buffer budget spent");
+  conn_.note(events::simple(EventKind::stopped_following, at, dir_));
 }
 
 void Connection::DirectionHandler::record_pending() {
@@ -99,7 +103,7 @@ void Connection::DirectionHandler::choose_mode(util::Bytes data, const FrameRef&
           fmt::format("the {}'s first bytes are neither TPKT/X.224 nor TLS", is_client() ? "client" : "server");
       neg.parse_error_at = at;
     }
-    conn_.event(at, dir_, "Not RDP: unrecognised first bytes", true);
+    conn_.note(events::simple(EventKind::not_rdp, at, dir_, true));
   }
 }
 

@@ -7,7 +7,17 @@
 
 namespace rdpcap::session {
 
+using model::EventKind;
 using model::FrameRef;
+namespace events = model::events;
+
+namespace {
+model::TimelineEvent with_code(EventKind kind, uint8_t code, const FrameRef& at, model::Direction from, bool failure) {
+  auto e = events::simple(kind, at, from, failure);
+  e.code = code;
+  return e;
+}
+}  // namespace
 
 void Connection::DirectionHandler::feed_socks(util::Bytes data, const FrameRef& at) {
   if (!buffer_plaintext(data, "SOCKS handshake buffer")) return;
@@ -17,7 +27,7 @@ void Connection::DirectionHandler::feed_socks(util::Bytes data, const FrameRef& 
     auto msg = proto::socks::parse(socks_next_, rest);
     if (msg.is_need_more()) break;
     if (msg.is_invalid()) {
-      conn_.event(at, dir_, "Malformed SOCKS message: " + msg.reason(), true);
+      conn_.note(events::with_detail(EventKind::socks_malformed, msg.reason(), at, dir_, true));
       mode_ = Mode::opaque;
       buffer_.clear();
       return;
@@ -39,7 +49,7 @@ void Connection::DirectionHandler::on_socks(const proto::socks::Parsed& msg, con
   switch (msg.kind) {
     case Message::greeting:
       socks_next_ = Message::request;
-      conn_.event(at, dir_, "SOCKS5 greeting");
+      conn_.note(events::simple(EventKind::socks_greeting, at, dir_));
       break;
     case Message::method:
       socks_next_ = Message::reply;
@@ -47,23 +57,22 @@ void Connection::DirectionHandler::on_socks(const proto::socks::Parsed& msg, con
         socks_next_ = Message::auth_status;
         peer().socks_next_ = Message::auth_request;
       }
-      conn_.event(at, dir_, fmt::format("SOCKS5 method 0x{:02x}", msg.code), msg.code == 0xFF);
+      conn_.note(with_code(EventKind::socks_method, msg.code, at, dir_, msg.code == 0xFF));
       break;
     case Message::auth_request:
       socks_next_ = Message::request;
-      conn_.event(at, dir_, "SOCKS5 authentication");
+      conn_.note(events::simple(EventKind::socks_authentication, at, dir_));
       break;
     case Message::auth_status:
       socks_next_ = Message::reply;
-      conn_.event(at, dir_, msg.code == 0 ? "SOCKS5 authentication accepted" : "SOCKS5 authentication refused",
-                  msg.code != 0);
+      conn_.note(with_code(EventKind::socks_auth_status, msg.code, at, dir_, msg.code != 0));
       break;
     case Message::request:
       proxy.target = msg.address;
       proxy.request_at = at;
       socks_done_ = true;
       mode_ = Mode::unknown;
-      conn_.event(at, dir_, "SOCKS5 CONNECT " + msg.address);
+      conn_.note(events::with_detail(EventKind::socks_connect, msg.address, at, dir_));
       break;
     case Message::reply:
       proxy.replied = true;
@@ -71,7 +80,7 @@ void Connection::DirectionHandler::on_socks(const proto::socks::Parsed& msg, con
       proxy.reply_at = at;
       socks_done_ = true;
       mode_ = msg.code == 0 ? Mode::unknown : Mode::opaque;
-      conn_.event(at, dir_, fmt::format("SOCKS5 reply: {}", proto::socks::reply_text(msg.code)), msg.code != 0);
+      conn_.note(with_code(EventKind::socks_reply, msg.code, at, dir_, msg.code != 0));
       break;
   }
 }

@@ -1,18 +1,17 @@
 // The TLS handshake as the TlsStream reports it: each callback records the
-// first occurrence of a fact in the summary, adds a timeline event and moves
-// the connection's stage. Client-side and server-side messages are kept
+// first occurrence of a fact in the summary, adds a typed timeline event and
+// sends the connection a PhaseEvent (the table in connection_state.cpp moves). Client-side and server-side messages are kept
 // apart (a hello from the wrong side is ignored, not trusted).
 #include <fmt/format.h>
 
 #include "session/direction_handler.hpp"
-#include "text/timeline_text.hpp"
-#include "text/wire_text.hpp"
 #include "x509/certificate_facts.hpp"
 
 namespace rdpcap::session {
 
+using model::EventKind;
 using model::FrameRef;
-using model::Stage;
+namespace events = model::events;
 
 namespace {
 constexpr uint64_t kEncryptedRecordsFollowed = 32;  // then stop buffering (application data)
@@ -26,8 +25,8 @@ void Connection::DirectionHandler::on_client_hello(const tls::ClientHello& hello
     t.client_hello = hello;
     t.client_hello_at = at;
   }
-  conn_.advance(Stage::tls_handshake);
-  conn_.event(at, dir_, text::client_hello(hello));
+  conn_.on(PhaseEvent::client_hello);
+  conn_.note(events::client_hello(hello, at));
 }
 
 void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello, const FrameRef& at) {
@@ -36,7 +35,7 @@ void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello
   if (hello.hello_retry_request) {
     t.hello_retry = hello;
     t.hello_retry_at = at;
-    conn_.event(at, dir_, "HelloRetryRequest");
+    conn_.note(events::simple(EventKind::hello_retry_request, at, dir_));
     return;
   }
   if (!t.server_hello) {
@@ -44,13 +43,16 @@ void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello
     t.server_hello_at = at;
   }
   if (hello.negotiated_version() >= 0x0304) tls_.set_encrypted();  // RFC 8446 2: rest is encrypted
-  conn_.event(at, dir_, text::server_hello(hello));
+  conn_.on(PhaseEvent::server_hello);
+  conn_.note(events::server_hello(hello, at));
 }
 
 void Connection::DirectionHandler::on_certificates(const std::vector<util::Bytes>& certs, const FrameRef& at) {
   auto& t = conn_.summary_.tls;
   if (is_client()) {
-    conn_.event(at, dir_, fmt::format("Certificate ({} client certificates)", certs.size()));
+    auto e = events::simple(EventKind::client_certificate, at, dir_);
+    e.number = certs.size();
+    conn_.note(std::move(e));
     return;
   }
   if (t.certificate_at.seen()) return;  // first chain only
@@ -62,7 +64,7 @@ void Connection::DirectionHandler::on_certificates(const std::vector<util::Bytes
     }
     t.certificates.push_back(x509::read_certificate(der));
   }
-  conn_.event(at, dir_, text::certificate(t.certificates, certs.size()));
+  conn_.note(events::certificate(t.certificates, certs.size(), at));
 }
 
 void Connection::DirectionHandler::on_certificate_request(const tls::CertificateRequest& req, const FrameRef& at) {
@@ -70,13 +72,13 @@ void Connection::DirectionHandler::on_certificate_request(const tls::Certificate
   if (is_client() || t.certificate_request) return;
   t.certificate_request = req;
   t.certificate_request_at = at;
-  conn_.event(at, dir_, "CertificateRequest");
+  conn_.note(events::simple(EventKind::certificate_request, at, dir_));
 }
 
 void Connection::DirectionHandler::on_server_hello_done(const FrameRef& at) {
   if (is_client()) return;
   conn_.summary_.tls.server_hello_done_at = at;
-  conn_.event(at, dir_, "ServerHelloDone");
+  conn_.note(events::simple(EventKind::server_hello_done, at, dir_));
 }
 
 void Connection::DirectionHandler::on_other_handshake(uint8_t type, const FrameRef& at) {
@@ -84,7 +86,9 @@ void Connection::DirectionHandler::on_other_handshake(uint8_t type, const FrameR
   if (type == static_cast<uint8_t>(tls::HandshakeType::client_key_exchange) && is_client() &&
       !t.client_key_exchange_at.seen())
     t.client_key_exchange_at = at;
-  conn_.event(at, dir_, text::handshake_text(type));
+  auto e = events::simple(EventKind::handshake, at, dir_);
+  e.code = type;
+  conn_.note(std::move(e));
 }
 
 void Connection::DirectionHandler::on_change_cipher_spec(const FrameRef& at) {
@@ -92,7 +96,7 @@ void Connection::DirectionHandler::on_change_cipher_spec(const FrameRef& at) {
   FrameRef& ccs = is_client() ? t.client_ccs_at : t.server_ccs_at;
   if (ccs.seen()) return;
   ccs = at;
-  conn_.event(at, dir_, "ChangeCipherSpec");
+  conn_.note(events::simple(EventKind::change_cipher_spec, at, dir_));
 }
 
 void Connection::DirectionHandler::on_alert(const tls::Alert& alert, bool encrypted, const FrameRef& at) {
@@ -102,7 +106,8 @@ void Connection::DirectionHandler::on_alert(const tls::Alert& alert, bool encryp
     return;
   }
   t.alerts.push_back({at, dir_, alert, encrypted});
-  conn_.event(at, dir_, text::alert(alert, encrypted), encrypted || alert.level == 2);
+  conn_.note(events::alert(alert, encrypted, at, dir_));
+  conn_.on(PhaseEvent::tls_alert);
 }
 
 void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uint16_t length, const FrameRef& at) {
@@ -110,17 +115,17 @@ void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uin
   auto& traffic = is_client() ? t.client_encrypted : t.server_encrypted;
   if (traffic.records == 0) {
     traffic.first = at;
-    conn_.event(at, dir_, "Encrypted records");
+    conn_.note(events::simple(EventKind::encrypted_records, at, dir_));
   }
   ++traffic.records;
   traffic.bytes += length;
   traffic.last = at;
   if (!t.handshake_complete()) return;
-  if (conn_.summary_.stage == Stage::tls_handshake) conn_.advance(Stage::tls_established);
+  conn_.on(PhaseEvent::tls_handshake_done);
   // Application data after the handshake: follow a few records (the CredSSP
   // exchange), then stop keeping bytes for this direction.
   if (content_type == static_cast<uint8_t>(tls::ContentType::application_data) && traffic.records > 2)
-    conn_.advance(Stage::application_data);
+    conn_.on(PhaseEvent::tls_application_data);
   if (traffic.records >= kEncryptedRecordsFollowed) stop_parsing();
 }
 
@@ -130,7 +135,7 @@ void Connection::DirectionHandler::on_tls_error(const std::string& reason, uint6
   if (!err.empty()) return;
   err = fmt::format("{} (stream offset {})", reason, offset);
   (is_client() ? t.client_error_at : t.server_error_at) = at;
-  conn_.event(at, dir_, "Not TLS: " + reason, true);
+  conn_.note(events::with_detail(EventKind::not_tls, reason, at, dir_, true));
 }
 
 void Connection::DirectionHandler::on_tls_limit(const std::string& what, const FrameRef&) { conn_.limit_hit(what); }

@@ -6,13 +6,14 @@
 
 #include "proto/gcc.hpp"
 #include "session/direction_handler.hpp"
-#include "text/timeline_text.hpp"
 #include "tls/tls_parser.hpp"
 
 namespace rdpcap::session {
 
+using model::EventKind;
 using model::FrameRef;
 using model::Stage;
+namespace events = model::events;
 
 void Connection::DirectionHandler::feed_x224(util::Bytes data, const FrameRef& at) {
   if (!buffer_plaintext(data, "plaintext X.224 buffer")) return;
@@ -40,7 +41,7 @@ void Connection::DirectionHandler::feed_x224(util::Bytes data, const FrameRef& a
         neg.parse_error = fmt::format("{} (offset {})", pdu.reason(), pdu.offset());
         neg.parse_error_at = at;
       }
-      conn_.event(at, dir_, "Malformed TPKT/X.224: " + pdu.reason(), true);
+      conn_.note(events::with_detail(EventKind::x224_malformed, pdu.reason(), at, dir_, true));
       mode_ = Mode::opaque;
       buffer_.clear();
       return;
@@ -61,33 +62,37 @@ void Connection::DirectionHandler::on_pdu(const proto::TpktPdu& pdu, util::Bytes
     if (!neg.request) {
       neg.request = *pdu.request;
       neg.request_at = at;
-      conn_.advance(Stage::x224_requested);
+      conn_.on(PhaseEvent::x224_request);
     }
-    conn_.event(at, dir_, text::connection_request(*pdu.request));
+    conn_.note(events::connection_request(*pdu.request, at));
   } else if (pdu.confirm && !is_client()) {
     using Kind = proto::ConnectionConfirm::Kind;
     if (!neg.confirm) {
       neg.confirm = *pdu.confirm;
       neg.confirm_at = at;
       if (pdu.confirm->kind == Kind::failure)
-        conn_.advance(Stage::negotiation_failed);
+        conn_.on(PhaseEvent::x224_negotiation_failure);
       else if (pdu.confirm->kind == Kind::legacy || pdu.confirm->selected_protocol == proto::protocol::rdp)
-        conn_.advance(Stage::standard_security);
+        conn_.on(PhaseEvent::x224_confirm_standard);
       else
-        conn_.advance(Stage::x224_confirmed);
+        conn_.on(PhaseEvent::x224_confirm_tls);
     }
-    conn_.event(at, dir_, text::connection_confirm(*pdu.confirm), pdu.confirm->kind == Kind::failure);
+    conn_.note(events::connection_confirm(*pdu.confirm, at));
   } else if (pdu.tpdu_code == proto::tpdu::disconnect_request || pdu.mcs_disconnect_ultimatum) {
     if (!neg.disconnect_at.seen()) {
       neg.disconnect_at = at;
       neg.disconnect_from = dir_;
     }
-    conn_.event(at, dir_,
-                pdu.mcs_disconnect_ultimatum ? "MCS Disconnect Provider Ultimatum" : "X.224 Disconnect Request", true);
+    conn_.note(events::simple(
+        pdu.mcs_disconnect_ultimatum ? EventKind::mcs_disconnect_ultimatum : EventKind::x224_disconnect_request, at,
+        dir_, true));
+    conn_.on(PhaseEvent::x224_disconnect);
   } else if (pdu.tpdu_code == proto::tpdu::data) {
     on_x224_data(pdu, raw, at);
   } else {
-    conn_.event(at, dir_, fmt::format("X.224 TPDU 0x{:02x}", pdu.tpdu_code));
+    auto e = events::simple(EventKind::x224_tpdu, at, dir_);
+    e.code = pdu.tpdu_code;
+    conn_.note(std::move(e));
   }
 }
 
@@ -104,15 +109,16 @@ void Connection::DirectionHandler::on_x224_data(const proto::TpktPdu& pdu, util:
   } else if (first) {
     if (auto gcc = proto::parse_connect_response(mcs); gcc.is_ok()) neg.server_gcc = gcc.value();
   }
-  std::string label = "X.224 Data (MCS)";
-  if (first && is_client() && neg.client_gcc)
-    label = fmt::format("MCS Connect Initial (encryption {})",
-                        proto::encryption_methods_text(neg.client_gcc->encryption_methods.value_or(0)));
-  else if (first && !is_client() && neg.server_gcc)
-    label = fmt::format("MCS Connect Response (encryption {}, level {})",
-                        proto::encryption_methods_text(neg.server_gcc->encryption_method.value_or(0)),
-                        proto::encryption_level_name(neg.server_gcc->encryption_level.value_or(0)));
-  conn_.event(at, dir_, label);
+  auto e = events::simple(EventKind::x224_data, at, dir_);
+  if (first && is_client() && neg.client_gcc) {
+    e.kind = EventKind::mcs_connect_initial;
+    e.number = neg.client_gcc->encryption_methods.value_or(0);
+  } else if (first && !is_client() && neg.server_gcc) {
+    e.kind = EventKind::mcs_connect_response;
+    e.number = neg.server_gcc->encryption_method.value_or(0);
+    e.code = static_cast<uint8_t>(std::min<uint32_t>(neg.server_gcc->encryption_level.value_or(0), 0xff));
+  }
+  conn_.note(std::move(e));
   // Standard RDP Security: what follows is RDP's own encryption; stop here.
   if (conn_.summary_.stage == Stage::standard_security) stop_parsing();
 }

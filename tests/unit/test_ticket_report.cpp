@@ -50,10 +50,14 @@ session::AnalysisResult hostile_result(bool flag_failure) {
   cert.san_dns = {"<img src=x onerror=alert(1)>"};
   cert.not_before = 1700000000, cert.not_after = 1741000000;  // expired before the reference time
   c.tls.certificates.push_back(cert);
-  c.timeline = {{at(1), model::Direction::client_to_server, "SYN", false},
-                {at(2), model::Direction::server_to_client, "SYN-ACK", false},
-                {at(5), model::Direction::server_to_client, "Certificate (" + kHostile + ")", false},
-                {at(6), model::Direction::client_to_server, "Alert fatal bad_certificate (42)", flag_failure}};
+  using model::EventKind;
+  namespace events = model::events;
+  auto certificate = events::with_detail(EventKind::certificate, kHostile, at(5), model::Direction::server_to_client);
+  certificate.flag = true, certificate.number = 1;  // "Certificate (<hostile>)"
+  auto alert = events::alert({2, 42}, false, at(6), model::Direction::client_to_server);
+  alert.failure = flag_failure;  // "Alert fatal bad_certificate (42)"
+  c.timeline = {events::simple(EventKind::syn, at(1), model::Direction::client_to_server),
+                events::simple(EventKind::syn_ack, at(2), model::Direction::server_to_client), certificate, alert};
   r.verdict = {rules::Outcome::failed_tls, "rejected " + kHostile};
   rules::Finding f;
   f.code = "tls.certificate_rejected";
