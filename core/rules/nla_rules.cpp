@@ -116,7 +116,7 @@ void credentials_rejected(const RuleContext& ctx, std::vector<Finding>& out) {
   b.at(end.at).evidence("security package", package_text(f), f.ntlm_at);
   ntlm_identity(b, f);
   ntlm_user(b, f);
-  b.evidence(fmt::format("{} by server", end.reset ? "RST" : "FIN"), format_duration(end.at.time_us - f.ntlm_authenticate->at.time_us) + " after AUTHENTICATE", end.at)
+  b.evidence(fmt::format("{} by server", end.reset ? "RST" : "FIN"), text::duration(end.at.time_us - f.ntlm_authenticate->at.time_us) + " after AUTHENTICATE", end.at)
       .remediation("Check the user name, domain and password the client sends (and that the account is enabled, not "
                    "locked or expired). The server's log (Windows Security 4625, or the FreeRDP/xrdp server log) "
                    "names the reason.")
