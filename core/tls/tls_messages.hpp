@@ -2,6 +2,7 @@
 // RFC 5246 (TLS 1.2), RFC 8446 (TLS 1.3), RFC 6101 appendix E (SSLv2 hello).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,6 +47,7 @@ struct RecordHeader {  // RFC 8446 5.1 TLSPlaintext
 
 struct ClientHello {  // RFC 8446 4.1.2, RFC 5246 7.4.1.2
   uint16_t legacy_version = 0;
+  std::array<uint8_t, 32> random{};           // keys the session's secrets in a key log
   std::vector<uint16_t> cipher_suites;        // in offer order, GREASE kept
   std::vector<uint16_t> supported_versions;   // ext 43, GREASE kept
   std::string sni;                            // ext 0, host_name; raw bytes
@@ -63,6 +65,7 @@ struct ClientHello {  // RFC 8446 4.1.2, RFC 5246 7.4.1.2
 
 struct ServerHello {  // RFC 8446 4.1.3
   uint16_t legacy_version = 0;
+  std::array<uint8_t, 32> random{};           // TLS <= 1.2 key_block seed (RFC 5246 6.3)
   uint16_t cipher_suite = 0;
   uint8_t compression = 0;
   std::optional<uint16_t> supported_version;  // ext 43 (TLS 1.3)

@@ -289,7 +289,9 @@ util::ParseResult<ClientHello> parse_client_hello(util::Bytes body) {
   Cursor c(body, 0, true);
   uint8_t sid_len = 0, comp_len = 0;
   uint16_t cs_len = 0;
-  if (!c.u16(ch.legacy_version, "legacy_version") || !c.skip(32, "random")) return c.failure<ClientHello>();
+  Bytes random;
+  if (!c.u16(ch.legacy_version, "legacy_version") || !c.bytes(32, random, "random")) return c.failure<ClientHello>();
+  std::copy(random.begin(), random.end(), ch.random.begin());
   size_t at = c.offset();
   if (!c.u8(sid_len, "session_id length")) return c.failure<ClientHello>();
   if (sid_len > 32) {
@@ -344,6 +346,7 @@ util::ParseResult<ServerHello> parse_server_hello(util::Bytes body) {
   uint8_t sid_len = 0;
   if (!c.u16(sh.legacy_version, "legacy_version") || !c.bytes(32, random, "random")) return c.failure<ServerHello>();
   sh.hello_retry_request = std::equal(random.begin(), random.end(), std::begin(kHrrRandom));
+  std::copy(random.begin(), random.end(), sh.random.begin());
   size_t at = c.offset();
   if (!c.u8(sid_len, "session_id length")) return c.failure<ServerHello>();
   if (sid_len > 32) {
@@ -404,6 +407,43 @@ util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes b
       return list.failure<std::vector<Bytes>>();
     }
     if (!list.bytes(len, der, "certificate")) return list.failure<std::vector<Bytes>>();
+    certs.push_back(der);
+  }
+  return R::ok(std::move(certs), body.size());
+}
+
+// RFC 8446 4.4.2 Certificate: certificate_request_context<0..2^8-1>;
+// CertificateEntry certificate_list<0..2^24-1>, each entry opaque
+// cert_data<1..2^24-1> (X.509 DER, 4.4.2.2) + Extension extensions<0..2^16-1>.
+util::ParseResult<std::vector<util::Bytes>> parse_certificate_list_tls13(util::Bytes body) {
+  using R = ParseResult<std::vector<Bytes>>;
+  Cursor c(body, 0, true);
+  uint8_t ctx_len = 0;
+  uint32_t total = 0;
+  if (!c.u8(ctx_len, "certificate_request_context length") || !c.skip(ctx_len, "certificate_request_context") ||
+      !c.u24(total, "certificate_list length"))
+    return c.failure<std::vector<Bytes>>();
+  if (c.remaining() > total) {
+    c.skip(total, "certificate_list");
+    c.expect_end("Certificate");
+    return c.failure<std::vector<Bytes>>();
+  }
+  Cursor list(Bytes{}, 0, false);
+  if (!c.sub(total, list, "certificate_list")) return c.failure<std::vector<Bytes>>();
+  std::vector<Bytes> certs;
+  while (!list.empty()) {
+    size_t at = list.offset();
+    uint32_t len = 0;
+    uint16_t ext_len = 0;
+    Bytes der;
+    if (!list.u24(len, "cert_data length")) return list.failure<std::vector<Bytes>>();
+    if (len == 0) {
+      list.invalid_at("empty certificate entry", at);
+      return list.failure<std::vector<Bytes>>();
+    }
+    if (!list.bytes(len, der, "cert_data") || !list.u16(ext_len, "CertificateEntry extensions length") ||
+        !list.skip(ext_len, "CertificateEntry extensions"))
+      return list.failure<std::vector<Bytes>>();
     certs.push_back(der);
   }
   return R::ok(std::move(certs), body.size());

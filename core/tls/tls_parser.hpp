@@ -36,6 +36,9 @@ util::ParseResult<ClientHello> parse_client_hello(util::Bytes body);
 util::ParseResult<ServerHello> parse_server_hello(util::Bytes body);
 // RFC 5246 7.4.2: certificate_list of DER certificates (views into body).
 util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes body);
+// RFC 8446 4.4.2: TLS 1.3 Certificate (request context, then entries of
+// cert_data + extensions); the DER certificates as views into body.
+util::ParseResult<std::vector<util::Bytes>> parse_certificate_list_tls13(util::Bytes body);
 // tls13: RFC 8446 4.3.2 layout (context + extensions). Otherwise RFC 5246
 // 7.4.4; `version` is the negotiated version: below TLS 1.2 (0x0303) the
 // message has no supported_signature_algorithms field.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "tls/record_decryptor.hpp"
 #include "tls/tls_names.hpp"
 #include "tls/tls_parser.hpp"
 
@@ -31,6 +32,13 @@ const char* content_type_label(uint8_t t) {
   }
 }
 
+// A plaintext (second) ClientHello after a compatibility CCS, as opposed to
+// an encrypted TLS 1.2 Finished (RFC 8446 D.4).
+bool looks_like_plaintext_hello(Bytes fragment) {
+  return fragment.size() >= 6 && fragment[0] == 1 && fragment[4] == 3 &&
+         ((uint32_t{fragment[1]} << 16) | (uint32_t{fragment[2]} << 8) | fragment[3]) + 4 >= fragment.size();
+}
+
 std::string message_label(uint8_t type) {
   const char* n = handshake_type_name(type);
   return std::string(n) + " (" + std::to_string(type) + ")";
@@ -47,6 +55,11 @@ struct TlsStream::Framing {
 };
 
 TlsStream::TlsStream(size_t max_handshake_message) : max_message_(max_handshake_message) {}
+TlsStream::~TlsStream() = default;
+TlsStream::TlsStream(TlsStream&&) noexcept = default;
+TlsStream& TlsStream::operator=(TlsStream&&) noexcept = default;
+
+void TlsStream::set_decryptor(std::unique_ptr<RecordDecryptor> decryptor) { decryptor_ = std::move(decryptor); }
 
 TlsStream::Framing TlsStream::frame(Bytes prefix) const {
   Framing f;
@@ -113,7 +126,7 @@ void TlsStream::feed(Bytes data, const util::FrameRef& at, TlsObserver& obs) {
         if (f.sslv2)
           on_sslv2_record(rec, at, obs);
         else
-          on_record(rec[0], rec.subspan(kRecordHeader), at, obs);
+          on_record(rec[0], static_cast<uint16_t>((rec[1] << 8) | rec[2]), rec.subspan(kRecordHeader), at, obs);
         first_ = false;
         continue;
       }
@@ -147,7 +160,7 @@ void TlsStream::feed(Bytes data, const util::FrameRef& at, TlsObserver& obs) {
       if (f.sslv2)
         on_sslv2_record(r, at, obs);
       else
-        on_record(r[0], r.subspan(kRecordHeader), at, obs);
+        on_record(r[0], static_cast<uint16_t>((r[1] << 8) | r[2]), r.subspan(kRecordHeader), at, obs);
       first_ = false;
     }
   }
@@ -207,10 +220,20 @@ void TlsStream::on_sslv2_record(Bytes record, const util::FrameRef& at, TlsObser
   fail("SSLv2 message type " + std::to_string(type) + " is not a hello", record_start_ + 2, at, obs);
 }
 
-void TlsStream::on_record(uint8_t type, Bytes fragment, const util::FrameRef& at, TlsObserver& obs) {
+void TlsStream::on_record(uint8_t type, uint16_t version, Bytes fragment, const util::FrameRef& at,
+                          TlsObserver& obs) {
   ++records_;
   sslv2_client_hello_ = false;  // the next record was TLS: SSLv2 framing no longer applies
   const uint16_t len = static_cast<uint16_t>(fragment.size());
+  if (decryptor_ && type != static_cast<uint8_t>(ContentType::change_cipher_spec)) {
+    if (type == static_cast<uint8_t>(ContentType::handshake) && ccs_undecided_ && !encrypted_)
+      ccs_undecided_ = false, encrypted_ = !looks_like_plaintext_hello(fragment);
+    if (encrypted_) {
+      obs.on_encrypted_record(type, len, at);  // counted as without keys
+      decrypt_record(type, version, fragment, at, obs);
+      return;
+    }
+  }
   switch (static_cast<ContentType>(type)) {
     case ContentType::change_cipher_spec:  // RFC 5246 7.1: one byte, value 1
       if (fragment.size() == 1 && fragment[0] == 1) {
@@ -253,10 +276,7 @@ void TlsStream::on_record(uint8_t type, Bytes fragment, const util::FrameRef& at
         // ClientHello (after HelloRetryRequest); after a TLS 1.2 CCS the
         // record is an encrypted Finished.
         ccs_undecided_ = false;
-        bool plaintext_hello = fragment.size() >= 6 && fragment[0] == 1 && fragment[4] == 3 &&
-                               ((uint32_t{fragment[1]} << 16) | (uint32_t{fragment[2]} << 8) | fragment[3]) + 4 >=
-                                   fragment.size();
-        if (!plaintext_hello) encrypted_ = true;
+        if (!looks_like_plaintext_hello(fragment)) encrypted_ = true;
       }
       if (encrypted_) {
         handshake_buf_.clear();
@@ -274,6 +294,59 @@ void TlsStream::on_record(uint8_t type, Bytes fragment, const util::FrameRef& at
       return;
   }
   fail(std::string("unexpected ") + content_type_label(type), record_start_, at, obs);
+}
+
+// A protected record, with keys: RFC 8446 5.2 (the inner content type comes
+// out of the decryption) or RFC 5246 6.2.3 (the record's own type). The
+// plaintext goes through the same parsing as plaintext records.
+void TlsStream::decrypt_record(uint8_t type, uint16_t version, Bytes fragment, const util::FrameRef& at,
+                               TlsObserver& obs) {
+  auto r = decryptor_->decrypt(type, version, fragment);
+  if (!r.ok) {
+    stop_decrypting(std::string(content_type_label(type)) + " record of " + std::to_string(fragment.size()) +
+                        " bytes at stream offset " + std::to_string(record_start_) + ": " + r.error,
+                    true, at, obs);
+    return;
+  }
+  ++decrypted_records_;
+  Bytes plain(r.plaintext);
+  switch (static_cast<ContentType>(r.content_type)) {
+    case ContentType::handshake:
+      if (plain.empty()) {  // RFC 8446 5.1: no zero-length handshake fragments
+        fail("empty decrypted handshake record", record_start_, at, obs);
+        return;
+      }
+      on_handshake_bytes(plain, at, obs);
+      return;
+    case ContentType::alert:
+      if (plain.size() != 2) {
+        fail("decrypted alert of " + std::to_string(plain.size()) + " byte(s)", record_start_, at, obs);
+        return;
+      }
+      obs.on_alert(parse_alert(plain).value(), true, at);
+      return;
+    case ContentType::application_data:
+      obs.on_application_data(plain, at);
+      return;
+    case ContentType::heartbeat:
+      return;
+    default:
+      break;
+  }
+  fail(std::string("decrypted record of unexpected type ") + content_type_label(r.content_type) + " (" +
+           std::to_string(r.content_type) + ")",
+       record_start_, at, obs);
+}
+
+void TlsStream::stop_decrypting(const std::string& reason, bool failure, const util::FrameRef& at,
+                                TlsObserver& obs) {
+  decryptor_.reset();
+  handshake_buf_.clear();
+  skip_handshake_ = 0;
+  if (failure)
+    obs.on_decryption_failed(reason, at);
+  else
+    obs.on_decryption_ended(reason, at);
 }
 
 // RFC 8446 4 / RFC 5246 7.4: handshake messages carried by handshake records.
@@ -365,8 +438,9 @@ void TlsStream::dispatch_message(uint8_t type, Bytes body, const util::FrameRef&
       return;
     }
     case HandshakeType::certificate: {
-      if (is_tls13(version_)) break;  // TLS 1.3 layout (and normally encrypted)
-      auto r = parse_certificate_list(body);
+      // RFC 8446 4.4.2 layout under TLS 1.3 (only readable decrypted).
+      const bool tls13 = is_tls13(version_) || (decryptor_ && decryptor_->tls13());
+      auto r = tls13 ? parse_certificate_list_tls13(body) : parse_certificate_list(body);
       if (!r.is_ok()) return malformed("Certificate", r);
       obs.on_certificates(r.value(), at);
       return;
@@ -384,6 +458,18 @@ void TlsStream::dispatch_message(uint8_t type, Bytes body, const util::FrameRef&
     case HandshakeType::client_key_exchange:
       sent_key_exchange_ = true;
       break;
+    case HandshakeType::finished:
+      obs.on_other_handshake(type, at);
+      // RFC 8446 7.3: after its Finished a side sends under application traffic secret 0.
+      if (decryptor_ && decryptor_->tls13() && !decryptor_->switch_to_application())
+        stop_decrypting("the key log has no application traffic secret for this side", false, at, obs);
+      return;
+    case HandshakeType::key_update:
+      obs.on_other_handshake(type, at);
+      // RFC 8446 4.6.3 / 7.2: the sender's next records use the updated secret.
+      if (decryptor_ && decryptor_->tls13() && !decryptor_->key_update())
+        stop_decrypting("OpenSSL could not derive the updated traffic secret", false, at, obs);
+      return;
     default:
       break;
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,15 +34,32 @@ class TlsObserver {
   // Encrypted record (application data, or handshake/alert/heartbeat after
   // CCS or set_encrypted()); length of fragment.
   virtual void on_encrypted_record(uint8_t content_type, uint16_t length, const util::FrameRef&) {}
+  // With keys (set_decryptor): the plaintext of one decrypted application_data
+  // record, in stream order; the view is valid during the call. Handshake
+  // messages and alerts that decrypt go to the callbacks above (alerts with
+  // encrypted=true and their real level and description).
+  virtual void on_application_data(util::Bytes plaintext, const util::FrameRef&) {}
+  // A record of this direction did not decrypt (tag or MAC does not verify,
+  // bad padding, too short): decryption of this direction stops here, the
+  // record and everything after it are only counted as encrypted records.
+  virtual void on_decryption_failed(const std::string& reason, const util::FrameRef&) {}
+  // Decryption of this direction ended without a failure (TLS 1.3: the key
+  // log has no application traffic secret for it).
+  virtual void on_decryption_ended(const std::string& reason, const util::FrameRef&) {}
   // The stream stopped being TLS (bad header, bad message): no more callbacks.
   virtual void on_tls_error(const std::string& reason, uint64_t stream_offset, const util::FrameRef&) {}
   // A cap was hit (message too large): recorded, parsing goes on where it can.
   virtual void on_tls_limit(const std::string& what, const util::FrameRef&) {}
 };
 
+class RecordDecryptor;
+
 class TlsStream {
  public:
   explicit TlsStream(size_t max_handshake_message = 256 * 1024);
+  ~TlsStream();
+  TlsStream(TlsStream&&) noexcept;
+  TlsStream& operator=(TlsStream&&) noexcept;
 
   // Feed in-order bytes of this direction. The first bytes may be an SSLv2
   // CLIENT-HELLO (reported as a ClientHello with sslv2_format) or an SSL 2.0
@@ -57,6 +75,12 @@ class TlsStream {
   void set_encrypted() { encrypted_ = true; }
   bool encrypted() const { return encrypted_; }
   bool failed() const { return failed_; }
+  // Decrypt this direction's encrypted records from now on (the session sets
+  // it once both hellos are known: TLS <= 1.2 records after this side's
+  // ChangeCipherSpec, TLS 1.3 records after the ServerHello).
+  void set_decryptor(std::unique_ptr<RecordDecryptor> decryptor);
+  bool decrypting() const { return decryptor_ != nullptr; }
+  uint64_t decrypted_records() const { return decrypted_records_; }
   // Bytes of a record not yet complete (for "capture ended mid-record").
   size_t pending_bytes() const { return record_buf_.size(); }
   uint64_t records() const { return records_; }
@@ -69,7 +93,10 @@ class TlsStream {
   size_t retained_bytes() const { return record_buf_.capacity() + handshake_buf_.capacity(); }
 
  private:
-  void on_record(uint8_t type, util::Bytes fragment, const util::FrameRef& at, TlsObserver& obs);
+  void on_record(uint8_t type, uint16_t version, util::Bytes fragment, const util::FrameRef& at, TlsObserver& obs);
+  void decrypt_record(uint8_t type, uint16_t version, util::Bytes fragment, const util::FrameRef& at,
+                      TlsObserver& obs);
+  void stop_decrypting(const std::string& reason, bool failure, const util::FrameRef& at, TlsObserver& obs);
   void on_handshake_bytes(util::Bytes fragment, const util::FrameRef& at, TlsObserver& obs);
   void dispatch_message(uint8_t type, util::Bytes body, const util::FrameRef& at, TlsObserver& obs);
   void fail(const std::string& reason, uint64_t at_offset, const util::FrameRef& at, TlsObserver& obs);
@@ -94,6 +121,8 @@ class TlsStream {
   bool ignore_rest_ = false;            // SSL 2.0 is spoken: stop silently
   bool encrypted_ = false;
   bool failed_ = false;
+  std::unique_ptr<RecordDecryptor> decryptor_;  // with keys: this direction's record protection
+  uint64_t decrypted_records_ = 0;
 };
 
 }  // namespace rdpcap::tls
