@@ -45,6 +45,7 @@ constexpr CodeInfo kCatalog[] = {
     {"tls.version_mismatch", S::error, G::sequence, "No TLS version in common (alert 70, or an old version refused)"},
     {"tls.alert", S::error, G::sequence, "A fatal TLS alert, with who sent it and at which step"},
     {"tls.certificate_rejected", S::error, G::security, "The client rejected the server's certificate"},
+    {"tls.client_refused_after_handshake", S::error, G::security, "TLS 1.3: the client closed right after the handshake, before any RDP data (refused, most likely the certificate)"},
     {"tls.client_certificate_required", S::error, G::sequence, "The server required a client certificate"},
     {"tls.no_server_hello", S::error, G::sequence, "The server never answered the ClientHello"},
     {"tls.handshake_aborted", S::error, G::sequence, "The TLS handshake was cut without an alert"},

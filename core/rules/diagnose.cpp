@@ -41,6 +41,7 @@ std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& con
     certificate_rules(ctx, d.findings);
     credssp_rules(ctx, d.findings);
     nla_rules(ctx, d.findings);
+    tls13_refusal_rules(ctx, d.findings);
     rdp_sequence_rules(ctx, d.findings);
     kerberos_rules(ctx, d.findings);
     std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {

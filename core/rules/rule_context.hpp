@@ -75,6 +75,7 @@ const char* rejected_certificate_advice(const RuleContext& ctx);
 void credssp_rules(const RuleContext& ctx, std::vector<Finding>& out);
 // From decrypted NLA / RDP data and cleartext Kerberos (model::InnerFacts).
 void nla_rules(const RuleContext& ctx, std::vector<Finding>& out);
+void tls13_refusal_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void rdp_sequence_rules(const RuleContext& ctx, std::vector<Finding>& out);
 void kerberos_rules(const RuleContext& ctx, std::vector<Finding>& out);
 

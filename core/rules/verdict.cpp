@@ -26,7 +26,7 @@ constexpr const char* kCausePriority[] = {
     "x224.neg_failure.",    "x224.not_rdp",             "x224.malformed",
     "x224.no_confirm",      "x224.downgrade_refused", "rdp.server_closed_early",      "x224.selected_not_requested", "tcp.closed_before_request",
     "tcp.closed_before_tls", "tls.version_mismatch",     "tls.no_shared_cipher",
-    "tls.client_certificate_required", "tls.certificate_rejected", "tls.no_server_hello",
+    "tls.client_certificate_required", "tls.certificate_rejected", "tls.client_refused_after_handshake", "tls.no_server_hello",
     "tls.malformed",        "tls.alert",                "tls.handshake_aborted",
     "credssp.error_code",   "credssp.version_mismatch", "credssp.credentials_rejected", "rdp.authorization_denied",
     "rdp.licensing_failed", "rdp.error_info",           "rdp.server_disconnected_during_setup",
@@ -59,6 +59,9 @@ Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
       code == "rdp.server_disconnected_during_setup")  // decrypted facts (rdp_sequence_rules.cpp)
     return Outcome::failed_after_tls;
   if (code == "rdp.server_closed_early") return Outcome::failed_negotiation;
+  // The client refused the server within the TLS handshake's outcome (its certificate), even though
+  // TLS 1.3 counts the handshake as complete once the client's Finished is sent.
+  if (code == "tls.client_refused_after_handshake") return Outcome::failed_tls;
   if (code.rfind("tls.", 0) == 0)
     return c.tls.handshake_complete() ? Outcome::failed_after_tls : Outcome::failed_tls;
   switch (c.stage) {

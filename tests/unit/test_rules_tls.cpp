@@ -209,3 +209,25 @@ RULE_TEST("tls.duplicate_client_hello", "two ClientHellos without a HelloRetryRe
   auto d = diagnose_one(b.wait_s(1).client_hello().capture_ends().build());
   expect_finding(d, rule_code, Severity::warning, first.frame);
 }
+
+// TLS 1.3 (RFC 8446): Finished of TLS_AES_256_GCM_SHA384 = 4 + 48 + 1 + 16 bytes; an alert record = 2 + 1 + 16.
+RULE_TEST("tls.client_refused_after_handshake", "TLS 1.3: client Finished, one alert-sized record, FIN") {
+  auto b = nla();
+  b.client_hello(tls13()).server_hello(0x0304, 0x1302).encrypted(kServer, 1).encrypted(kClient, 1, 69);
+  const auto close = b.encrypted(kClient, 1, 19).fin(kClient).last();
+  auto d = diagnose_one(b.build());
+  expect_finding(d, rule_code, Severity::error, close.frame);
+  expect_no_finding(d, "credssp.client_closed");
+  CHECK(d.verdict.outcome == rules::Outcome::failed_tls);
+}
+
+RULE_TEST("tls.client_refused_after_handshake", "not when the client goes on with CredSSP or on TLS 1.2") {
+  auto b = nla();
+  b.client_hello(tls13()).server_hello(0x0304, 0x1301).encrypted(kServer, 1).encrypted(kClient, 1, 53);
+  auto d = diagnose_one(b.encrypted(kClient, 1, 120).encrypted(kClient, 1, 19).fin(kClient).build());
+  expect_no_finding(d, rule_code);  // a TSRequest went first: not a refusal after Finished
+  auto b12 = nla();
+  b12.client_hello().server_hello(0x0303, 0xc030).handshake_done();
+  auto d12 = diagnose_one(b12.fin(kClient).build());
+  expect_no_finding(d12, rule_code);
+}
