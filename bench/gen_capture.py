@@ -47,7 +47,7 @@ BASE_TIME_US = 1741608000 * 1_000_000   # 2025-03-10T12:00:00Z: the samples' day
 LINK_RATE_BPS = 100_000_000              # simulated link: 100 Mbit/s
 MSS = 1460
 SKIPPED_SAMPLES = {'21c-sll2-healthy', '21d-pcapng-healthy'}
-SERVER_PORTS = {53, 443, 3389, 3390}     # ports kept as they are in the samples
+SERVER_PORTS = {53, 88, 443, 3389, 3390} # ports kept as they are in the samples (88: Kerberos, read by default)
 
 
 # ----------------------------------------------------------------------------- helpers
