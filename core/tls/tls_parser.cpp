@@ -383,10 +383,13 @@ util::ParseResult<ServerHello> parse_server_hello(util::Bytes body) {
   return ParseResult<ServerHello>::ok(std::move(sh), body.size());
 }
 
-// RFC 5246 7.4.2 Certificate: opaque ASN.1Cert<1..2^24-1>; certificate_list<0..2^24-1>.
-util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes body) {
+namespace {
+// The certificate_list both versions share (RFC 5246 7.4.2; RFC 8446 4.4.2):
+// a 24-bit list length, then entries of a 24-bit DER length + DER; TLS 1.3
+// entries also carry Extension extensions<0..2^16-1>. `c` is positioned at
+// the list length.
+util::ParseResult<std::vector<util::Bytes>> read_certificate_list(Cursor& c, util::Bytes body, bool tls13) {
   using R = ParseResult<std::vector<Bytes>>;
-  Cursor c(body, 0, true);
   uint32_t total = 0;
   if (!c.u24(total, "certificate_list length")) return c.failure<std::vector<Bytes>>();
   if (c.remaining() > total) {
@@ -396,57 +399,44 @@ util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes b
   }
   Cursor list(Bytes{}, 0, false);
   if (!c.sub(total, list, "certificate_list")) return c.failure<std::vector<Bytes>>();
+  const char* length_name = tls13 ? "cert_data length" : "certificate length";
+  const char* der_name = tls13 ? "cert_data" : "certificate";
   std::vector<Bytes> certs;
   while (!list.empty()) {
     size_t at = list.offset();
     uint32_t len = 0;
     Bytes der;
-    if (!list.u24(len, "certificate length")) return list.failure<std::vector<Bytes>>();
+    if (!list.u24(len, length_name)) return list.failure<std::vector<Bytes>>();
     if (len == 0) {
       list.invalid_at("empty certificate entry", at);
       return list.failure<std::vector<Bytes>>();
     }
-    if (!list.bytes(len, der, "certificate")) return list.failure<std::vector<Bytes>>();
+    if (!list.bytes(len, der, der_name)) return list.failure<std::vector<Bytes>>();
+    uint16_t ext_len = 0;
+    if (tls13 && (!list.u16(ext_len, "CertificateEntry extensions length") ||
+                  !list.skip(ext_len, "CertificateEntry extensions")))
+      return list.failure<std::vector<Bytes>>();
     certs.push_back(der);
   }
   return R::ok(std::move(certs), body.size());
+}
+}  // namespace
+
+// RFC 5246 7.4.2 Certificate: opaque ASN.1Cert<1..2^24-1>; certificate_list<0..2^24-1>.
+util::ParseResult<std::vector<util::Bytes>> parse_certificate_list(util::Bytes body) {
+  Cursor c(body, 0, true);
+  return read_certificate_list(c, body, false);
 }
 
 // RFC 8446 4.4.2 Certificate: certificate_request_context<0..2^8-1>;
 // CertificateEntry certificate_list<0..2^24-1>, each entry opaque
 // cert_data<1..2^24-1> (X.509 DER, 4.4.2.2) + Extension extensions<0..2^16-1>.
 util::ParseResult<std::vector<util::Bytes>> parse_certificate_list_tls13(util::Bytes body) {
-  using R = ParseResult<std::vector<Bytes>>;
   Cursor c(body, 0, true);
   uint8_t ctx_len = 0;
-  uint32_t total = 0;
-  if (!c.u8(ctx_len, "certificate_request_context length") || !c.skip(ctx_len, "certificate_request_context") ||
-      !c.u24(total, "certificate_list length"))
+  if (!c.u8(ctx_len, "certificate_request_context length") || !c.skip(ctx_len, "certificate_request_context"))
     return c.failure<std::vector<Bytes>>();
-  if (c.remaining() > total) {
-    c.skip(total, "certificate_list");
-    c.expect_end("Certificate");
-    return c.failure<std::vector<Bytes>>();
-  }
-  Cursor list(Bytes{}, 0, false);
-  if (!c.sub(total, list, "certificate_list")) return c.failure<std::vector<Bytes>>();
-  std::vector<Bytes> certs;
-  while (!list.empty()) {
-    size_t at = list.offset();
-    uint32_t len = 0;
-    uint16_t ext_len = 0;
-    Bytes der;
-    if (!list.u24(len, "cert_data length")) return list.failure<std::vector<Bytes>>();
-    if (len == 0) {
-      list.invalid_at("empty certificate entry", at);
-      return list.failure<std::vector<Bytes>>();
-    }
-    if (!list.bytes(len, der, "cert_data") || !list.u16(ext_len, "CertificateEntry extensions length") ||
-        !list.skip(ext_len, "CertificateEntry extensions"))
-      return list.failure<std::vector<Bytes>>();
-    certs.push_back(der);
-  }
-  return R::ok(std::move(certs), body.size());
+  return read_certificate_list(c, body, true);
 }
 
 namespace {
