@@ -126,7 +126,8 @@ TEST_CASE("credssp.version_mismatch (CVE-2018-0886) and kerberos_fallback", "[ru
   k.inner.ntlm_used = true;
   k.inner.ntlm_after_kerberos = true;
   k.inner.ntlm_at = at(12);
-  const auto* fb = find(run(k), "credssp.kerberos_fallback");
+  const auto out_k = run(k);  // keep the findings alive while fb points into them
+  const auto* fb = find(out_k, "credssp.kerberos_fallback");
   REQUIRE(fb);
   CHECK(fb->severity == rules::Severity::info);
 }
