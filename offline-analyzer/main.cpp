@@ -15,6 +15,7 @@
 
 #include "capture_reader.hpp"
 #include "file_runner.hpp"  // -j, --progress
+#include "key_sources.hpp"  // --keylog, pcapng Decryption Secrets Blocks
 #include "report/code_table.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
@@ -83,6 +84,10 @@ int main(int argc, char** argv) {
   cli::TicketOptions ticket;
   cli::add_ticket_options(app, ticket);
   // ---- end ticket outputs ----
+  // ---- TLS key material (key_sources.hpp) ----
+  cli::KeyOptions key_options;
+  cli::add_key_options(app, key_options);
+  // ---- end TLS key material ----
   // ---- parallel input and progress (file_runner.hpp) ----
   cli::RunOptions run;
   cli::add_run_options(app, run);
@@ -118,6 +123,10 @@ int main(int argc, char** argv) {
   session::AnalyzerOptions analyzer_options;
   for (uint16_t p : opt.ports) analyzer_options.rdp_ports.insert(p);
   analyzer_options.reference_time_s = reference;
+  if (const auto problem = cli::load_keys(key_options, opt.files, analyzer_options.keys)) {
+    std::fprintf(stderr, "rdpcap-analyze: %s\n", problem->c_str());
+    return 2;
+  }
 
   const int threshold = severity_threshold(opt.fail_on);
   bool input_error = false, found = false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "util/frame_ref.hpp"
+#include "model/decryption_facts.hpp"
 #include "model/inner_facts.hpp"
 #include "model/timeline_event.hpp"
 #include "proto/gcc.hpp"
@@ -97,6 +98,7 @@ struct AlertFact {
   Direction from = Direction::client_to_server;
   tls::Alert alert;
   bool encrypted = false;
+  bool decrypted = false;  // encrypted, read with the session's keys: level and description are real
 };
 
 struct EncryptedTraffic {
@@ -126,6 +128,7 @@ struct TlsFacts {
   std::string client_error, server_error;  // stream stopped being TLS
   FrameRef client_error_at, server_error_at;
   uint64_t client_pending_bytes = 0, server_pending_bytes = 0;  // incomplete record at end
+  DecryptionFacts decryption;   // with key material: what could be decrypted
   bool handshake_complete() const;
 };
 

@@ -56,8 +56,9 @@ TimelineEvent certificate(const std::vector<x509::CertificateFacts>& chain, size
 }
 
 TimelineEvent alert(const tls::Alert& alert, bool encrypted, const FrameRef& at, Direction from) {
-  if (encrypted) return simple(EventKind::encrypted_alert, at, from, true);
-  TimelineEvent e = simple(EventKind::alert, at, from, alert.level == 2);
+  // An encrypted alert with a level of 1 or 2 was decrypted with the session's keys.
+  if (encrypted && alert.level == 0) return simple(EventKind::encrypted_alert, at, from, true);
+  TimelineEvent e = simple(encrypted ? EventKind::decrypted_alert : EventKind::alert, at, from, alert.level == 2);
   e.code = alert.level;
   e.number = alert.description;
   return e;

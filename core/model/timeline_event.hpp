@@ -57,6 +57,10 @@ enum class EventKind : uint8_t {
   encrypted_alert,
   encrypted_records,         // the first encrypted record of this direction
   not_tls,                   // detail: reason
+  // Decryption with logged secrets (issue 11)
+  decryption_started,        // keys found for this ClientHello random: both directions decrypted from here
+  decrypted_alert,           // an encrypted alert read with the keys; code: AlertLevel; number: AlertDescription
+  decryption_failed,         // a record of this direction did not decrypt; detail: reason
 };
 
 struct TimelineEvent {  // one line of the ladder diagram

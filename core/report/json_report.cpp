@@ -192,9 +192,10 @@ Json tls_json(const model::TlsFacts& t) {
     alerts.push_back({{"at", frame_json(a.at)},
                       {"from", model::direction_name(a.from)},
                       {"encrypted", a.encrypted},
-                      {"level", a.encrypted ? Json(nullptr) : Json(a.alert.level == 2 ? "fatal" : "warning")},
-                      {"description", a.encrypted ? Json(nullptr) : Json(a.alert.description)},
-                      {"name", !a.encrypted && name ? Json(name) : Json(nullptr)}});
+                      {"level", a.encrypted && !a.decrypted ? Json(nullptr) : Json(a.alert.level == 2 ? "fatal" : "warning")},
+                      {"description", a.encrypted && !a.decrypted ? Json(nullptr) : Json(a.alert.description)},
+                      {"name", (!a.encrypted || a.decrypted) && name ? Json(name) : Json(nullptr)}});
+    if (a.decrypted) alerts.back()["decrypted"] = true;
   }
   j["alerts"] = alerts;
   const auto traffic = [](const model::EncryptedTraffic& e) {
@@ -205,6 +206,21 @@ Json tls_json(const model::TlsFacts& t) {
   j["handshake_complete"] = t.handshake_complete();
   j["client_error"] = t.client_error.empty() ? Json(nullptr) : Json(text(t.client_error));
   j["server_error"] = t.server_error.empty() ? Json(nullptr) : Json(text(t.server_error));
+  if (t.decryption.keys_given && t.client_hello) {  // only when key material was given
+    const auto side = [](const model::DecryptionSide& s) {
+      return Json{{"keys", s.keys},
+                  {"records", s.records},
+                  {"application_data_bytes", s.plaintext_bytes},
+                  {"failed_at", s.failed ? frame_json(s.failed_at) : Json(nullptr)},
+                  {"failure", s.failed ? Json(text(s.failure)) : Json(nullptr)},
+                  {"ended", s.ended.empty() ? Json(nullptr) : Json(text(s.ended))}};
+    };
+    j["decryption"] = Json{{"status", model::decryption_status_name(t.decryption.status)},
+                           {"detail", t.decryption.detail.empty() ? Json(nullptr) : Json(text(t.decryption.detail))},
+                           {"text", text(model::decryption_text(t.decryption))},
+                           {"client", side(t.decryption.client)},
+                           {"server", side(t.decryption.server)}};
+  }
   return j;
 }
 

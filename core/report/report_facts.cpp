@@ -144,6 +144,8 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r) {
                                             model::direction_name(a.from), frame_at(a.at))});
   if (!t.client_error.empty()) out.push_back({"Client stream", t.client_error + " (" + frame_at(t.client_error_at) + ")"});
   if (!t.server_error.empty()) out.push_back({"Server stream", t.server_error + " (" + frame_at(t.server_error_at) + ")"});
+  if (t.decryption.keys_given && t.client_hello)
+    out.push_back({"Decryption", model::decryption_text(t.decryption)});
   if (t.client_encrypted.records || t.server_encrypted.records)
     out.push_back({"Encrypted records", fmt::format("{} from the client, {} from the server", t.client_encrypted.records,
                                                     t.server_encrypted.records)});

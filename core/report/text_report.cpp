@@ -108,6 +108,7 @@ std::string setup_lines(const model::ConnectionSummary& c) {
     else
       line += "; no ServerHello";
     out += wrap(t.direct ? "     tls (direct): " : "     tls: ", line, 10);
+    if (t.decryption.keys_given) out += wrap("     decryption: ", safe(model::decryption_text(t.decryption)), 18);
   }
   if (!t.certificates.empty() && t.certificates.front().parsed) {
     const auto& leaf = t.certificates.front();

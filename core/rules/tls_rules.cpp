@@ -28,7 +28,7 @@ bool is_certificate_alert(uint8_t d) { return d == 42 || d == 43 || d == 44 || d
 
 const model::AlertFact* first_fatal(const model::TlsFacts& t, Direction from) {
   for (const auto& a : t.alerts)
-    if (!a.encrypted && a.alert.level == 2 && a.from == from) return &a;
+    if ((!a.encrypted || a.decrypted) && a.alert.level == 2 && a.from == from) return &a;
   return nullptr;
 }
 
@@ -145,7 +145,7 @@ std::string step_before(const model::ConnectionSummary& c, uint64_t frame, Direc
 void alert_findings(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& c = ctx.conn;
   for (const auto& a : c.tls.alerts) {
-    if (a.encrypted || a.alert.level != 2) continue;
+    if ((a.encrypted && !a.decrypted) || a.alert.level != 2) continue;  // decrypted alerts are named
     const char* who = a.from == Direction::client_to_server ? "client" : "server";
     out.push_back(FindingBuilder("tls.alert", Severity::error,
                                  fmt::format("The {} sent fatal alert {} {}", who, alert_text(a.alert.description),
@@ -290,7 +290,7 @@ void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
                                    "server key cannot decrypt recorded sessions.")
                       .build());
   }
-  if (version >= 0x0304) {
+  if (version >= 0x0304 && t.certificates.empty()) {  // decrypted with keys: the cert.* rules run instead
     out.push_back(FindingBuilder("tls.certificate_not_visible", Severity::info,
                                  "TLS 1.3: the server certificate is encrypted, so it cannot be checked from the capture")
                       .at(t.server_hello_at)

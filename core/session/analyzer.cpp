@@ -206,6 +206,7 @@ struct Analyzer::Impl {
     if (flow.kind == Flow::Kind::closed) --closed_flows;
     flow.kind = Flow::Kind::live;
     flow.conn = std::make_unique<Connection>(next_id++, seg, client_is_source, by_port, options.limits);
+    flow.conn->set_keys(options.keys);
     flow.pending.clear();
     flow.pending.shrink_to_fit();
     flow.last_us = now;
@@ -270,6 +271,7 @@ struct Analyzer::Impl {
     flow.kind = Flow::Kind::live;
     flow.pending = {};
     flow.conn = std::make_unique<Connection>(next_id++, first, is_rdp_port(first.dport), true, options.limits);
+    flow.conn->set_keys(options.keys);
     flow.retained = 0;
     ++live;
     ++stats.flows_seen;

@@ -11,6 +11,7 @@
 
 #include "model/connection_summary.hpp"
 #include "rules/finding.hpp"
+#include "tls/keylog.hpp"
 #include "util/byte_reader.hpp"
 
 namespace rdpcap::session {
@@ -45,6 +46,9 @@ struct AnalyzerOptions {
   std::set<uint16_t> rdp_ports{3389};
   std::optional<int64_t> reference_time_s;  // overrides capture time for certificate checks
   Limits limits;
+  // TLS secrets (--keylog files, pcapng Decryption Secrets Blocks, Wireshark's
+  // tls.keylog_file): matched by ClientHello random; null = no key material.
+  std::shared_ptr<const tls::KeyLog> keys;
 };
 
 struct FrameInfo {

@@ -14,6 +14,7 @@
 #include "net/stream_reassembler.hpp"
 #include "session/analyzer.hpp"
 #include "session/connection_state.hpp"
+#include "tls/keylog.hpp"
 #include "tls/tls_stream.hpp"
 
 namespace rdpcap::session {
@@ -43,6 +44,12 @@ class Connection {
   // Final facts (records incomplete TLS records left in either direction).
   model::ConnectionSummary take_summary();
 
+  // TLS secrets to decrypt this connection with (null: none given).
+  void set_keys(std::shared_ptr<const tls::KeyLog> keys) {
+    keys_ = std::move(keys);
+    summary_.tls.decryption.keys_given = keys_ != nullptr;
+  }
+
   // Mark that the connection was recognised by its X.224 Connection Request.
   void set_rdp_by_content() { summary_.rdp_by_content = true; }
 
@@ -55,6 +62,9 @@ class Connection {
   // Something that may move the connection's phase: the table decides.
   void on(PhaseEvent e);
   void limit_hit(const std::string& what);
+  // Both hellos known (session/decryption.cpp): look the secrets up by the
+  // ClientHello random and give each direction its decryptor.
+  void install_decryptors(const model::FrameRef& at);
 
   friend class DirectionHandler;
   Limits limits_;
@@ -65,6 +75,7 @@ class Connection {
   std::unique_ptr<DirectionHandler> client_;
   std::unique_ptr<DirectionHandler> server_;
   bool closed_ = false;
+  std::shared_ptr<const tls::KeyLog> keys_;
 };
 
 }  // namespace rdpcap::session

@@ -70,6 +70,7 @@ void Connection::DirectionHandler::stop_following(const FrameRef& at) {
 void Connection::DirectionHandler::record_pending() {
   auto& t = conn_.summary_.tls;
   (is_client() ? t.client_pending_bytes : t.server_pending_bytes) = tls_.pending_bytes();
+  (is_client() ? t.decryption.client : t.decryption.server).records = tls_.decrypted_records();
 }
 
 void Connection::DirectionHandler::choose_mode(util::Bytes data, const FrameRef& at) {

@@ -13,6 +13,7 @@
 #include "proto/rdp_negotiation.hpp"
 #include "proto/socks.hpp"
 #include "session/connection.hpp"
+#include "tls/record_decryptor.hpp"
 #include "tls/tls_stream.hpp"
 
 namespace rdpcap::session {
@@ -37,6 +38,8 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   void stop_following(const model::FrameRef& at);
   // Copies the TLS bytes still waiting for the rest of a record into the summary.
   void record_pending();
+  // With keys: decrypt this direction's TLS records (session/decryption.cpp).
+  void set_decryptor(std::unique_ptr<tls::RecordDecryptor> d) { tls_.set_decryptor(std::move(d)); }
 
   // tls::TlsObserver (direction_tls.cpp)
   void on_client_hello(const tls::ClientHello& hello, const model::FrameRef& at) override;
@@ -48,6 +51,9 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   void on_change_cipher_spec(const model::FrameRef& at) override;
   void on_alert(const tls::Alert& alert, bool encrypted, const model::FrameRef& at) override;
   void on_encrypted_record(uint8_t content_type, uint16_t length, const model::FrameRef& at) override;
+  void on_application_data(util::Bytes plaintext, const model::FrameRef& at) override;
+  void on_decryption_failed(const std::string& reason, const model::FrameRef& at) override;
+  void on_decryption_ended(const std::string& reason, const model::FrameRef& at) override;
   void on_tls_error(const std::string& reason, uint64_t offset, const model::FrameRef& at) override;
   void on_tls_limit(const std::string& what, const model::FrameRef& at) override;
 

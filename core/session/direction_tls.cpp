@@ -15,6 +15,7 @@ namespace events = model::events;
 
 namespace {
 constexpr uint64_t kEncryptedRecordsFollowed = 32;  // then stop buffering (application data)
+constexpr uint64_t kDecryptedRecordsFollowed = 512;  // with keys: the RDP connection sequence is read
 }
 
 void Connection::DirectionHandler::on_client_hello(const tls::ClientHello& hello, const FrameRef& at) {
@@ -45,6 +46,7 @@ void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello
   if (hello.negotiated_version() >= 0x0304) tls_.set_encrypted();  // RFC 8446 2: rest is encrypted
   conn_.on(PhaseEvent::server_hello);
   conn_.note(events::server_hello(hello, at));
+  conn_.install_decryptors(at);  // with keys: both hellos are known now
 }
 
 void Connection::DirectionHandler::on_certificates(const std::vector<util::Bytes>& certs, const FrameRef& at) {
@@ -105,7 +107,9 @@ void Connection::DirectionHandler::on_alert(const tls::Alert& alert, bool encryp
     conn_.limit_hit("TLS alerts kept per connection");
     return;
   }
-  t.alerts.push_back({at, dir_, alert, encrypted});
+  // An encrypted alert with a real level (1 or 2) was decrypted with the session's keys.
+  const bool decrypted = encrypted && alert.level != 0;
+  t.alerts.push_back({at, dir_, alert, encrypted, decrypted});
   conn_.note(events::alert(alert, encrypted, at, dir_));
   conn_.on(PhaseEvent::tls_alert);
 }
@@ -126,7 +130,29 @@ void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uin
   // exchange), then stop keeping bytes for this direction.
   if (content_type == static_cast<uint8_t>(tls::ContentType::application_data) && traffic.records > 2)
     conn_.on(PhaseEvent::tls_application_data);
-  if (traffic.records >= kEncryptedRecordsFollowed) stop_parsing();
+  if (traffic.records >= (tls_.decrypting() ? kDecryptedRecordsFollowed : kEncryptedRecordsFollowed)) stop_parsing();
+}
+
+void Connection::DirectionHandler::on_application_data(util::Bytes plaintext, const FrameRef& at) {
+  auto& side = is_client() ? conn_.summary_.tls.decryption.client : conn_.summary_.tls.decryption.server;
+  side.plaintext_bytes += plaintext.size();
+  // The inner protocols (CredSSP, MCS, ...) are read by the parsers of issue 11 item 3.
+  (void)at;
+}
+
+void Connection::DirectionHandler::on_decryption_failed(const std::string& reason, const FrameRef& at) {
+  auto& d = conn_.summary_.tls.decryption;
+  auto& side = is_client() ? d.client : d.server;
+  side.failed = true;
+  side.failed_at = at;
+  side.failure = reason;
+  d.status = model::DecryptionFacts::Status::failed;
+  conn_.note(events::with_detail(EventKind::decryption_failed, reason, at, dir_, true));
+}
+
+void Connection::DirectionHandler::on_decryption_ended(const std::string& reason, const FrameRef&) {
+  auto& d = conn_.summary_.tls.decryption;
+  (is_client() ? d.client : d.server).ended = reason;
 }
 
 void Connection::DirectionHandler::on_tls_error(const std::string& reason, uint64_t offset, const FrameRef& at) {

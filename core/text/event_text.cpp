@@ -86,6 +86,10 @@ std::string event_text(const model::TimelineEvent& e) {
     case K::encrypted_alert: return "Encrypted alert";
     case K::encrypted_records: return "Encrypted records";
     case K::not_tls: return "Not TLS: " + e.detail;
+    case K::decryption_started: return "Keys found: decrypting";
+    case K::decrypted_alert:
+      return fmt::format("Decrypted alert {} {}", alert_level_text(e.code), alert_text(static_cast<uint8_t>(e.number)));
+    case K::decryption_failed: return "Record did not decrypt: decryption stops (" + e.detail + ")";
   }
   return "?";
 }
