@@ -1,14 +1,20 @@
 #include "prefs.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include <epan/prefs-int.h>
 #include <epan/range.h>
 #include <epan/wmem_scopes.h>
 #include <wsutil/report_message.h>
 
 #include "util/escape.hpp"
 #include "util/utc_time.hpp"
+
+#include "capture_name.hpp"
+#include "tls/keylog.hpp"
+#include "tls/pcapng_secrets.hpp"
 
 namespace rdpcap::plugin {
 
@@ -32,6 +38,22 @@ std::optional<int64_t> reference_time_pref(const char* text) {
                    util::escape_text(text).c_str(), t.error.c_str());
   }
   return std::nullopt;
+}
+// The TLS secrets Wireshark itself would use (issue 11 item 5): its own
+// tls.keylog_file preference and the Decryption Secrets Blocks of the open
+// capture file, so no second preference is needed. Null when there are none.
+std::shared_ptr<const tls::KeyLog> wireshark_tls_keys() {
+  auto keys = std::make_shared<tls::KeyLog>();
+  if (module_t* tls_module = prefs_find_module("tls")) {
+    if (pref_t* pref = prefs_find_preference(tls_module, "keylog_file")) {
+      const char* path = prefs_get_string_value(pref, pref_current);
+      if (path && *path) keys->add_file(path);  // a malformed line: the secrets before it are kept
+    }
+  }
+  const std::string capture = capture_name();
+  if (capture != "capture") tls::add_pcapng_secrets(capture, *keys);
+  if (keys->empty()) return nullptr;
+  return keys;
 }
 }  // namespace
 
@@ -64,6 +86,7 @@ session::AnalyzerOptions options_from_prefs() {
     }
   }
   if (g_reference_time && *g_reference_time) options.reference_time_s = reference_time_pref(g_reference_time);
+  options.keys = wireshark_tls_keys();
   return options;
 }
 
