@@ -14,6 +14,7 @@
 #include "net/stream_reassembler.hpp"
 #include "session/analyzer.hpp"
 #include "session/connection_state.hpp"
+#include "session/inner_stream.hpp"
 #include "tls/keylog.hpp"
 #include "tls/tls_stream.hpp"
 
@@ -76,6 +77,7 @@ class Connection {
   std::unique_ptr<DirectionHandler> server_;
   bool closed_ = false;
   std::shared_ptr<const tls::KeyLog> keys_;
+  InnerStream inner_;  // decrypted application data -> summary_.inner (CredSSP, EUAR, MCS, ...)
 };
 
 }  // namespace rdpcap::session

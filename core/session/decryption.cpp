@@ -58,6 +58,10 @@ void Connection::install_decryptors(const FrameRef& at) {
     d.detail = pair.problem;
     return;
   }
+  // MS-RDPBCGR 2.2.10.2: with HYBRID_EX the Early User Authorization Result follows CredSSP.
+  const auto& confirm = summary_.negotiation.confirm;
+  if (confirm && confirm->kind == proto::ConnectionConfirm::Kind::response)
+    inner_.set_selected_protocol(confirm->selected_protocol);
   d.status = DecryptionFacts::Status::decrypted;
   d.client.keys = d.server.keys = true;
   client_->set_decryptor(std::move(pair.client));

@@ -136,8 +136,7 @@ void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uin
 void Connection::DirectionHandler::on_application_data(util::Bytes plaintext, const FrameRef& at) {
   auto& side = is_client() ? conn_.summary_.tls.decryption.client : conn_.summary_.tls.decryption.server;
   side.plaintext_bytes += plaintext.size();
-  // The inner protocols (CredSSP, MCS, ...) are read by the parsers of issue 11 item 3.
-  (void)at;
+  conn_.inner_.on_application_data(conn_.summary_.inner, dir_, plaintext, at);  // issue 11 item 3
 }
 
 void Connection::DirectionHandler::on_decryption_failed(const std::string& reason, const FrameRef& at) {
