@@ -47,6 +47,19 @@ Secrets collect_secrets(const session::AnalysisResult& result) {
       std::string prefix{'\0', static_cast<char>((sni.size() >> 8) & 0xff), static_cast<char>(sni.size() & 0xff)};
       add(out, seen, sni, prefix, "");
     }
+    // Decrypted NTLM AUTHENTICATE and Client Info names (issue 11): the fields themselves are
+    // masked by redact_result; names long enough are also masked wherever a text quotes them.
+    const auto& in = r.summary.inner;
+    const auto add_name = [&](const std::string& v) {
+      if (v.size() >= kMinFreeLength) add(out, seen, v, "", "");
+    };
+    if (in.ntlm_authenticate) {
+      add_name(in.ntlm_authenticate->user);
+      add_name(in.ntlm_authenticate->domain);
+      add_name(in.ntlm_authenticate->workstation);
+    }
+    add_name(in.client_info_user);
+    add_name(in.client_info_domain);
   }
   // Longest first, so that a secret containing another is masked whole.
   std::stable_sort(out.items.begin(), out.items.end(),
@@ -101,6 +114,17 @@ void redact_result(session::AnalysisResult& result, const Secrets& secrets) {
       sum.negotiation.request->cookie = kRedacted;
     if (sum.tls.client_hello && !sum.tls.client_hello->sni.empty()) sum.tls.client_hello->sni = kRedacted;
     r(sum.negotiation.parse_error);
+    const auto mask = [](std::string& v) {
+      if (!v.empty()) v = kRedacted;
+    };
+    if (sum.inner.ntlm_authenticate) {
+      mask(sum.inner.ntlm_authenticate->user);
+      mask(sum.inner.ntlm_authenticate->domain);
+      mask(sum.inner.ntlm_authenticate->workstation);
+    }
+    mask(sum.inner.client_info_user);
+    mask(sum.inner.client_info_domain);
+    if (sum.inner.client_gcc) r(sum.inner.client_gcc->client_name);
     for (auto& cert : sum.tls.certificates) {
       r(cert.subject), r(cert.subject_cn), r(cert.issuer);
       for (auto& d : cert.san_dns) r(d);

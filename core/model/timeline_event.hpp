@@ -61,6 +61,14 @@ enum class EventKind : uint8_t {
   decryption_started,        // keys found for this ClientHello random: both directions decrypted from here
   decrypted_alert,           // an encrypted alert read with the keys; code: AlertLevel; number: AlertDescription
   decryption_failed,         // a record of this direction did not decrypt; detail: reason
+  // What the decrypted records said (MS-CSSP, MS-RDPBCGR 1.3.1.1)
+  credssp_started,           // the client's first TSRequest; number: its CredSSP version
+  credssp_error,             // TSRequest errorCode; number: NTSTATUS / SECURITY_STATUS
+  user_authorization,        // Early User Authorization Result; number: authorizationResult
+  rdp_phase,                 // a phase of the connection sequence reached; number: model::RdpPhase
+  license_error,             // licensing Error Alert; number: dwErrorCode
+  set_error_info,            // Set Error Info PDU; number: errorInfo
+  disconnect_ultimatum,      // decrypted MCS Disconnect Provider Ultimatum; number: reason
 };
 
 struct TimelineEvent {  // one line of the ladder diagram

@@ -3,6 +3,8 @@
 // for its own output.
 #include "report/report_facts.hpp"
 
+#include "text/inner_text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include "proto/rdp_negotiation.hpp"
 #include "rules/rule_context.hpp"
 #include "text/event_text.hpp"
+#include "text/inner_text.hpp"
 
 namespace rdpcap::report {
 
@@ -152,7 +155,10 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r) {
 
   for (size_t i = 0; i < t.certificates.size(); ++i) {
     const auto& cert = t.certificates[i];
-    const std::string which = i == 0 ? std::string("Certificate") : fmt::format("Chain certificate {}", i + 1);
+    // Under TLS 1.3 the certificate is encrypted: one that was read came from decryption.
+    const bool decrypted = t.server_hello && t.server_hello->negotiated_version() >= 0x0304;
+    const std::string which = (i == 0 ? std::string("Certificate") : fmt::format("Chain certificate {}", i + 1)) +
+                              (decrypted ? " (decrypted)" : "");
     if (!cert.parsed) {
       out.push_back({which, "unreadable: " + cert.parse_error});
       continue;
@@ -177,6 +183,8 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r) {
       out.push_back({which + " SHA-256", cert.sha256_fingerprint});
     }
   }
+  // What the decrypted records said (issue 11), marked as such.
+  for (const auto& line : text::inner_lines(c.inner)) out.push_back({line.title + " (decrypted)", line.value});
   if (c.timeline_truncated) out.push_back({"Timeline", "cut at its cap: later events are not shown"});
   for (const auto& limit : c.limits_hit) out.push_back({"Limit reached", limit});
   return out;

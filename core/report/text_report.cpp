@@ -11,6 +11,7 @@
 #include "report/ladder.hpp"
 #include "report/report_facts.hpp"
 #include "rules/rule_context.hpp"
+#include "text/inner_text.hpp"
 #include "util/escape.hpp"
 
 namespace rdpcap::report {
@@ -112,12 +113,17 @@ std::string setup_lines(const model::ConnectionSummary& c) {
   }
   if (!t.certificates.empty() && t.certificates.front().parsed) {
     const auto& leaf = t.certificates.front();
-    out += wrap("     certificate: ",
+    // Under TLS 1.3 the certificate is encrypted: one that was read came from decryption.
+    const bool decrypted = t.server_hello && t.server_hello->negotiated_version() >= 0x0304;
+    out += wrap(decrypted ? "     certificate (decrypted): " : "     certificate: ",
                 fmt::format("{}, {} {}, valid {} .. {}{}", safe(leaf.subject), leaf.key_type, leaf.key_bits,
                             text::utc_seconds(leaf.not_before), text::utc_seconds(leaf.not_after),
                             leaf.self_signed ? ", self-signed" : ""),
                 18);
   }
+  // What the decrypted records said (issue 11): each line is marked as such.
+  for (const auto& line : text::inner_lines(c.inner))
+    out += wrap(fmt::format("     {} (decrypted): ", line.label), safe(line.value), 10);
   return out;
 }
 

@@ -55,6 +55,8 @@ constexpr CodeInfo kCatalog[] = {
     {"tls.weak_cipher", S::warning, G::security, "RC4, 3DES, NULL, EXPORT, anonymous or CBC-SHA1 suite negotiated"},
     {"tls.no_forward_secrecy", S::warning, G::security, "RSA key exchange: no forward secrecy"},
     {"tls.certificate_not_visible", S::info, G::security, "TLS 1.3: the certificate is encrypted and cannot be checked"},
+    {"tls.no_matching_key", S::info, G::protocol, "A key log was given, but it has no secrets for this connection"},
+    {"tls.decryption_failed", S::warning, G::malformed, "A record did not decrypt with the logged secrets (wrong key log or damaged capture)"},
     {"tls.hello_retry", S::info, G::sequence, "The server asked for another key share (HelloRetryRequest)"},
     {"tls.sslv2_hello", S::warning, G::security, "SSLv2-format ClientHello (a very old client)"},
     {"tls.duplicate_client_hello", S::warning, G::protocol, "Several ClientHellos on one connection without HelloRetryRequest"},

@@ -27,6 +27,25 @@ std::map<std::string, ServerView> build_server_views(const std::vector<model::Co
   return views;
 }
 
+namespace {
+// With a key log the decrypted CredSSP/RDP facts name why the server closed
+// (nla_rules, rdp_sequence_rules): the guess from the traffic's shape alone
+// (credssp_rules: "most likely failed", six possible causes) then says less
+// than the fact and is left out.
+void drop_superseded_inferences(std::vector<Finding>& findings) {
+  static constexpr const char* kDecrypted[] = {"credssp.credentials_rejected", "credssp.error_code",
+                                               "credssp.version_mismatch", "rdp.authorization_denied",
+                                               "rdp.error_info", "rdp.licensing_failed"};
+  const bool known = std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
+    return std::any_of(std::begin(kDecrypted), std::end(kDecrypted), [&](const char* c) { return f.code == c; });
+  });
+  if (!known) return;
+  std::erase_if(findings, [](const Finding& f) {
+    return f.code == "credssp.server_closed" || f.code == "rdp.server_closed_after_tls";
+  });
+}
+}  // namespace
+
 std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& connections,
                                 std::optional<int64_t> reference_time_s) {
   const auto views = build_server_views(connections);
@@ -44,6 +63,7 @@ std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& con
     tls13_refusal_rules(ctx, d.findings);
     rdp_sequence_rules(ctx, d.findings);
     kerberos_rules(ctx, d.findings);
+    drop_superseded_inferences(d.findings);
     std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {
       if (a.severity != b.severity) return a.severity > b.severity;
       if (a.frame != b.frame) return a.frame < b.frame;

@@ -68,6 +68,17 @@ Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
     case Stage::tls_established:
     case Stage::application_data:
     case Stage::standard_security:
+    // Past TLS, as decryption shows (rules name the failures among these).
+    case Stage::credssp:
+    case Stage::early_user_authorization:
+    case Stage::basic_settings_exchange:
+    case Stage::channel_connection:
+    case Stage::security_commencement:
+    case Stage::secure_settings_exchange:
+    case Stage::licensing:
+    case Stage::capabilities_exchange:
+    case Stage::connection_finalization:
+    case Stage::active_session:
       return Outcome::established;
     default:
       return c.ended_by_capture ? Outcome::incomplete : Outcome::established;

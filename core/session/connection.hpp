@@ -66,6 +66,8 @@ class Connection {
   // Both hellos known (session/decryption.cpp): look the secrets up by the
   // ClientHello random and give each direction its decryptor.
   void install_decryptors(const model::FrameRef& at);
+  // After decrypted data was fed to inner_: phase events and timeline milestones.
+  void inner_progress();
 
   friend class DirectionHandler;
   Limits limits_;
@@ -78,6 +80,7 @@ class Connection {
   bool closed_ = false;
   std::shared_ptr<const tls::KeyLog> keys_;
   InnerStream inner_;  // decrypted application data -> summary_.inner (CredSSP, EUAR, MCS, ...)
+  uint32_t inner_noted_ = 0;  // inner_progress: milestones already on the timeline (bits)
 };
 
 }  // namespace rdpcap::session

@@ -69,4 +69,52 @@ void Connection::install_decryptors(const FrameRef& at) {
   note(model::events::simple(model::EventKind::decryption_started, at, model::Direction::server_to_client));
 }
 
+// Decrypted application data went to the InnerStream: what it learned moves
+// the connection's phase through the table (MS-RDPBCGR 1.3.1.1) and puts the
+// milestones on the timeline, each once.
+void Connection::inner_progress() {
+  using model::EventKind;
+  using model::RdpPhase;
+  const auto& f = summary_.inner;
+  const auto reached = [&](RdpPhase p) { return f.phase_at[static_cast<size_t>(p)]; };
+  const auto milestone = [&](uint32_t bit, EventKind kind, const FrameRef& at, model::Direction from, bool failure,
+                             uint64_t number) {
+    if (!at.seen() || (inner_noted_ & bit)) return;
+    inner_noted_ |= bit;
+    auto e = model::events::simple(kind, at, from, failure);
+    e.number = number;
+    note(std::move(e));
+  };
+  const auto c2s = model::Direction::client_to_server, s2c = model::Direction::server_to_client;
+  if (f.client_ts_requests || f.server_ts_requests) on(PhaseEvent::credssp_request);
+  milestone(1u << 0, EventKind::credssp_started, f.client_first_ts_request, c2s, false, f.client_credssp_version.value_or(0));
+  if (f.error_code)
+    milestone(1u << 1, EventKind::credssp_error, f.error_at, f.error_from, true, *f.error_code);
+  if (f.euar_result) {
+    on(PhaseEvent::early_user_authorization);
+    milestone(1u << 2, EventKind::user_authorization, f.euar_at, s2c, *f.euar_result != 0, *f.euar_result);
+  }
+  if (reached(RdpPhase::basic_settings).seen()) on(PhaseEvent::mcs_connect_initial);
+  milestone(1u << 3, EventKind::rdp_phase, reached(RdpPhase::basic_settings), c2s, false,
+            static_cast<uint64_t>(RdpPhase::basic_settings));
+  if (reached(RdpPhase::channel_connection).seen()) on(PhaseEvent::mcs_channel_join);
+  if (reached(RdpPhase::security).seen()) on(f.client_info_at.seen() ? PhaseEvent::client_info : PhaseEvent::security_exchange);
+  if (reached(RdpPhase::licensing).seen()) on(PhaseEvent::license);
+  milestone(1u << 4, EventKind::rdp_phase, reached(RdpPhase::licensing), s2c, false,
+            static_cast<uint64_t>(RdpPhase::licensing));
+  if (f.license_error)
+    milestone(1u << 5, EventKind::license_error, f.license_at, s2c,
+              *f.license_error != 0x7,  // STATUS_VALID_CLIENT is the normal "no licence needed"
+              *f.license_error);
+  if (reached(RdpPhase::capabilities).seen()) on(PhaseEvent::demand_active);
+  milestone(1u << 6, EventKind::rdp_phase, reached(RdpPhase::capabilities), s2c, false,
+            static_cast<uint64_t>(RdpPhase::capabilities));
+  if (reached(RdpPhase::finalization).seen()) on(PhaseEvent::finalization);
+  if (reached(RdpPhase::session_running).seen() || f.font_map_at.seen()) on(PhaseEvent::finalization_done);
+  milestone(1u << 7, EventKind::rdp_phase, reached(RdpPhase::session_running), s2c, false,
+            static_cast<uint64_t>(RdpPhase::session_running));
+  if (f.set_error_info) milestone(1u << 8, EventKind::set_error_info, f.set_error_info_at, s2c, true, *f.set_error_info);
+  milestone(1u << 9, EventKind::disconnect_ultimatum, f.dpu_at, f.dpu_from, false, f.dpu_reason.value_or(0xff));
+}
+
 }  // namespace rdpcap::session

@@ -43,7 +43,12 @@ void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello
     t.server_hello = hello;
     t.server_hello_at = at;
   }
-  if (hello.negotiated_version() >= 0x0304) tls_.set_encrypted();  // RFC 8446 2: rest is encrypted
+  if (hello.negotiated_version() >= 0x0304) {  // RFC 8446 2: the rest is encrypted, in both directions
+    tls_.set_encrypted();
+    // The client's records after its compatibility CCS carry the outer type
+    // application_data (RFC 8446 5.2), so its stream cannot tell by itself.
+    conn_.side(model::Direction::client_to_server).tls_.set_encrypted();
+  }
   conn_.on(PhaseEvent::server_hello);
   conn_.note(events::server_hello(hello, at));
   conn_.install_decryptors(at);  // with keys: both hellos are known now
@@ -137,6 +142,7 @@ void Connection::DirectionHandler::on_application_data(util::Bytes plaintext, co
   auto& side = is_client() ? conn_.summary_.tls.decryption.client : conn_.summary_.tls.decryption.server;
   side.plaintext_bytes += plaintext.size();
   conn_.inner_.on_application_data(conn_.summary_.inner, dir_, plaintext, at);  // issue 11 item 3
+  conn_.inner_progress();
 }
 
 void Connection::DirectionHandler::on_decryption_failed(const std::string& reason, const FrameRef& at) {

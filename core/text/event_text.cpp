@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "model/inner_facts.hpp"
 #include "proto/gcc.hpp"
+#include "proto/inner_names.hpp"
+#include "proto/mcs.hpp"
+#include "proto/rdp_pdus.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "proto/socks.hpp"
 #include "text/wire_text.hpp"
@@ -90,6 +94,26 @@ std::string event_text(const model::TimelineEvent& e) {
     case K::decrypted_alert:
       return fmt::format("Decrypted alert {} {}", alert_level_text(e.code), alert_text(static_cast<uint8_t>(e.number)));
     case K::decryption_failed: return "Record did not decrypt: decryption stops (" + e.detail + ")";
+    case K::credssp_started: return fmt::format("CredSSP TSRequest (version {})", e.number);
+    case K::credssp_error: {
+      const auto code = static_cast<uint32_t>(e.number);
+      return "CredSSP errorCode " + proto::names::label(code, proto::names::auth_status(code));
+    }
+    case K::user_authorization:
+      return fmt::format("Early User Authorization Result {}", proto::rdp::euar_name(static_cast<uint32_t>(e.number)));
+    case K::rdp_phase:
+      return std::string("RDP ") + model::rdp_phase_name(static_cast<model::RdpPhase>(e.number));
+    case K::license_error: {
+      const auto code = static_cast<uint32_t>(e.number);
+      return "Licensing Error Alert " + proto::names::label(code, proto::names::licensing_error(code));
+    }
+    case K::set_error_info: {
+      const auto code = static_cast<uint32_t>(e.number);
+      return "Set Error Info " + proto::names::label(code, proto::names::error_info(code));
+    }
+    case K::disconnect_ultimatum:
+      return std::string("MCS Disconnect Provider Ultimatum (") +
+             proto::mcs::reason_name(static_cast<uint8_t>(e.number)) + ")";
   }
   return "?";
 }

@@ -138,3 +138,25 @@ TEST_CASE("typed timeline events read as before", "[state][text]") {
   CHECK(text::event_text(model::events::certificate({}, 2, at)) == "Certificate (2 certificates)");
   CHECK(text::event_text(model::events::icmp(false, 3, 3, at)) == "ICMP unreachable: port unreachable");
 }
+
+TEST_CASE("decryption events read in words", "[state][text][decryption]") {
+  using K = model::EventKind;
+  const model::FrameRef at{9, 2000};
+  const auto c2s = model::Direction::client_to_server;
+  // An encrypted alert with a real level was decrypted: named, and a close_notify is no failure step.
+  const auto close = model::events::alert({1, 0}, true, at, c2s);
+  CHECK(close.kind == K::decrypted_alert);
+  CHECK_FALSE(close.failure);
+  CHECK(text::event_text(close) == "Decrypted alert warning close_notify (0)");
+  const auto bad = model::events::alert({2, 42}, true, at, c2s);
+  CHECK(bad.failure);
+  CHECK(text::event_text(bad) == "Decrypted alert fatal bad_certificate (42)");
+  auto e = model::events::simple(K::credssp_error, at, model::Direction::server_to_client, true);
+  e.number = 0xC000006D;
+  CHECK(text::event_text(e) == "CredSSP errorCode 0xC000006D STATUS_LOGON_FAILURE");
+  e = model::events::simple(K::set_error_info, at, model::Direction::server_to_client, true);
+  e.number = 0x9;
+  CHECK(text::event_text(e).rfind("Set Error Info 0x", 0) == 0);
+  e = model::events::with_detail(K::decryption_failed, "tag does not verify", at, c2s, true);
+  CHECK(text::event_text(e) == "Record did not decrypt: decryption stops (tag does not verify)");
+}

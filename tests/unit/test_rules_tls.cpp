@@ -231,3 +231,35 @@ RULE_TEST("tls.client_refused_after_handshake", "not when the client goes on wit
   auto d12 = diagnose_one(b12.fin(kClient).build());
   expect_no_finding(d12, rule_code);
 }
+
+// With key material (issue 11): what could not be decrypted is a finding.
+RULE_TEST("tls.no_matching_key", "keys given, none for this ClientHello random") {
+  auto b = nla();
+  const auto sh = b.client_hello().server_hello(0x0303, 0xc030).last();
+  auto c = b.certificate(ca_issued("rdp.example.com")).handshake_done().application_data(30, 30).build();
+  c.tls.decryption.keys_given = true;
+  c.tls.decryption.status = model::DecryptionFacts::Status::no_matching_key;
+  c.tls.decryption.detail = "the key logs have no secrets for client random 0011223344556677...";
+  auto d = diagnose_one(c);
+  expect_finding(d, rule_code, Severity::info, sh.frame);
+  expect_no_finding(d, "tls.decryption_failed");
+  c.tls.decryption.keys_given = false;  // no key material at all: nothing to say
+  expect_no_finding(diagnose_one(c), rule_code);
+}
+
+RULE_TEST("tls.decryption_failed", "a record whose tag does not verify") {
+  auto b = nla();
+  b.client_hello().server_hello(0x0303, 0xc030).certificate(ca_issued("rdp.example.com")).handshake_done();
+  const auto bad = b.application_data(30, 30).last();
+  auto c = b.build();
+  auto& dec = c.tls.decryption;
+  dec.keys_given = true;
+  dec.status = model::DecryptionFacts::Status::failed;
+  dec.client.keys = dec.server.keys = true;
+  dec.server.failed = true;
+  dec.server.failed_at = bad;
+  dec.server.failure = "Handshake record of 40 bytes: authentication tag does not verify";
+  auto d = diagnose_one(c);
+  expect_finding(d, rule_code, Severity::warning, bad.frame);
+  expect_no_finding(d, "tls.no_matching_key");
+}
