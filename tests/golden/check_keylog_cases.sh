@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Key material that does not fit (issue 11): the keys of another capture say
+# "no matching key" per connection; a secret with one byte changed makes the
+# first protected record fail to verify, reported with its frame, and nothing
+# decrypted with it is parsed; a key log with no usable line is not an error
+# for the capture. Never a crash, never garbage.
+set -u
+cli=$1 top=$2
+source "$top/tests/lib.sh"
+pcaps=$top/samples/pcaps keys=$top/samples/keys
+
+# Keys of another capture: rdp-25's key log on rdp-23.
+out=$("$cli" --color never --keylog "$keys/rdp-25-shadow-nla-ok-tls12-gcm.keys" "$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap"); rc=$?
+check "other keys: exit 1 (findings), not an error ($rc)" test "$rc" -le 1
+check "other keys: text says no matching key" grep -q "decryption: no matching key" <<< "$out"
+check "other keys: finding tls.no_matching_key" grep -q "tls.no_matching_key" <<< "$out"
+check "other keys: no decrypted facts" bash -c '! grep -q "(decrypted)" <<< "$1"' _ "$out"
+json=$("$cli" --json --keylog "$keys/rdp-25-shadow-nla-ok-tls12-gcm.keys" "$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap")
+check "other keys: JSON status no_matching_key" grep -q '"status": "no_matching_key"' <<< "$json"
+
+# A wrong key: every secret of rdp-25 with its last hex digit changed (TLS 1.2 master secret).
+sed -E 's/([0-9a-f])$/\1x/; s/0x$/1/; s/([1-9a-f])x$/0/' "$keys/rdp-25-shadow-nla-ok-tls12-gcm.keys" > "$tmp/wrong.keys"
+check "wrong keys differ from the real ones" bash -c '! cmp -s "$1" "$2"' _ "$tmp/wrong.keys" "$keys/rdp-25-shadow-nla-ok-tls12-gcm.keys"
+out=$("$cli" --color never --keylog "$tmp/wrong.keys" "$pcaps/rdp-25-shadow-nla-ok-tls12-gcm.pcap"); rc=$?
+check "wrong key: no crash ($rc)" test "$rc" -le 1
+check "wrong key: decryption failed at a frame" grep -Eq "decryption: failed: .*record at frame [0-9]+ did not decrypt" <<< "$(tr -s " \n" "  " <<< "$out")"
+check "wrong key: finding tls.decryption_failed" grep -q "tls.decryption_failed" <<< "$out"
+check "wrong key: nothing parsed from it" bash -c '! grep -q "(decrypted)" <<< "$1"' _ "$out"
+json=$("$cli" --json --keylog "$tmp/wrong.keys" "$pcaps/rdp-25-shadow-nla-ok-tls12-gcm.pcap")
+check "wrong key: JSON status failed" grep -q '"status": "failed"' <<< "$json"
+check "wrong key: JSON has no inner facts" bash -c '! grep -q "\"inner\"" <<< "$1"' _ "$json"
+
+# The same for TLS 1.3 (traffic secrets changed).
+sed -E 's/([0-9a-f])$/\1x/; s/0x$/1/; s/([1-9a-f])x$/0/' "$keys/rdp-26-shadow-nla-ok-tls13.keys" > "$tmp/wrong13.keys"
+out=$("$cli" --color never --keylog "$tmp/wrong13.keys" "$pcaps/rdp-26-shadow-nla-ok-tls13.pcap"); rc=$?
+check "TLS 1.3 wrong key: no crash ($rc)" test "$rc" -le 1
+check "TLS 1.3 wrong key: decryption failed at a frame" grep -Eq "decryption: failed: .*record at frame [0-9]+ did not decrypt" <<< "$(tr -s " \n" "  " <<< "$out")"
+check "TLS 1.3 wrong key: no certificate read" bash -c '! grep -q "certificate (decrypted)" <<< "$1"' _ "$out"
+finish keylog_cases
