@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "rules/catalog.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::plugin {
 
@@ -103,8 +103,7 @@ const session::AnalysisResult* state_last_result() noexcept;
 // Builds FileState::connections and FileState::frames from FileState::result
 // (frame_records.cpp). May throw std::bad_alloc.
 void build_frame_records(FileState& st);
-// Expert group of a finding code: the catalog's, else a guess from the code's
-// shape for codes the catalog does not know yet (frame_records.cpp).
+// Expert group of a finding code: the catalog's, else Protocol (frame_records.cpp).
 ExpertGroup expert_group_for(const std::string& code);
 
 }  // namespace rdpcap::plugin

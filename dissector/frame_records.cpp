@@ -14,9 +14,6 @@ namespace rdpcap::plugin {
 
 namespace {
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
-
 std::string endpoint(const std::string& ip, uint16_t port, bool v6) {
   std::string host = display_text(ip, 64);
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -58,24 +55,11 @@ FindingView view_of(const rules::Finding& f) {
 
 }  // namespace
 
-// The expert group of a code: from the catalog (rules/catalog.cpp). For a
-// code it does not list: certificate and weak-crypto codes are Security,
-// negotiation failures Response code, TCP and capture problems Sequence,
-// undecodable bytes Malformed, the rest Protocol.
+// The expert group of a code: from the catalog (rules/catalog.cpp), which
+// lists every code the engine gives (tests/unit/test_catalog.cpp); Protocol
+// for anything else.
 ExpertGroup expert_group_for(const std::string& code) {
   if (const rules::CodeInfo* info = rules::find_code(code)) return info->group;
-  if (starts_with(code, "cert.") || contains(code, "weak") || contains(code, "forward_secrecy") ||
-      contains(code, "no_nla") || contains(code, "standard_security") || contains(code, "legacy") ||
-      contains(code, "downgrade") || contains(code, "sslv") || contains(code, "deprecated") ||
-      contains(code, "insecure"))
-    return ExpertGroup::security;
-  if (contains(code, "neg_failure") || contains(code, "negotiation_failure") ||
-      starts_with(code, "negotiation.failure") || starts_with(code, "x224.failure"))
-    return ExpertGroup::response_code;
-  if (contains(code, "malformed") || contains(code, "invalid") || contains(code, "unparsable"))
-    return ExpertGroup::malformed;
-  if (starts_with(code, "tcp.") || starts_with(code, "capture."))
-    return ExpertGroup::sequence;
   return ExpertGroup::protocol;
 }
 

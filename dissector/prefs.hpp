@@ -4,7 +4,7 @@
 
 #include <epan/prefs.h>
 
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::plugin {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "report_checks.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 #include "util/time.hpp"
 
 using namespace rdpcap;

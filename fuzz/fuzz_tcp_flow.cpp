@@ -8,7 +8,7 @@
 #include "fuzz_support.hpp"
 #include "net/packet.hpp"
 #include "report_checks.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 using namespace rdpcap;
 

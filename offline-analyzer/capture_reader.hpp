@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::cli {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "redaction.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::cli {
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "capture_reader.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::cli {
 

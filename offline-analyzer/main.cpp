@@ -19,7 +19,7 @@
 #include "report/code_table.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 #include "ticket_outputs.hpp"  // --report, --evidence, --redact, --ladder
 #include "util/escape.hpp"
 #include "util/utc_time.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::cli {
 

@@ -2,6 +2,7 @@
 // what the rules read: they never see bytes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -151,5 +152,11 @@ struct ConnectionSummary {
   bool timeline_truncated = false;
   std::vector<std::string> limits_hit;  // caps reached ("reassembly buffer", ...)
 };
+
+// Approximate heap size of a connection's facts, for Limits::max_kept_bytes:
+// the object and every string and vector that capture bytes can make large.
+// model/summary_bytes.cpp checks the size of every struct it measures, so a
+// new field does not build until it is counted there (or said to be fixed-size).
+size_t approx_bytes(const ConnectionSummary& c);
 
 }  // namespace rdpcap::model

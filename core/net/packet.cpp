@@ -73,6 +73,27 @@ void read_v6(ByteReader& r, IpAddress& a) {
   std::memcpy(a.bytes.data(), b.data(), 16);
 }
 
+// RFC 8200 3: the 40-byte fixed IPv6 header (a packet's own, or one quoted in
+// an ICMPv6 error).
+struct Ipv6Header {
+  uint16_t payload_length = 0;
+  uint8_t next = 0;
+  IpAddress src, dst;
+};
+DecodeStatus read_ipv6_header(ByteReader& r, Ipv6Header& h) {
+  if (r.remaining() < 40) return DecodeStatus::truncated;
+  uint32_t vtcfl = 0;
+  uint8_t hop = 0;
+  r.u32be(vtcfl);
+  r.u16be(h.payload_length);
+  r.u8(h.next);
+  r.u8(hop);
+  if ((vtcfl >> 28) != 6) return DecodeStatus::malformed;
+  read_v6(r, h.src);
+  read_v6(r, h.dst);
+  return DecodeStatus::ok;
+}
+
 // --- IPv6 extension header walk (RFC 8200 4) -------------------------------
 struct Ipv6Upper {
   uint8_t protocol = 0;
@@ -242,20 +263,12 @@ DecodeStatus decode_quoted_v4(ByteReader r, IcmpUnreachable& ic) {
 }
 
 DecodeStatus decode_quoted_v6(ByteReader r, IcmpUnreachable& ic) {
-  uint8_t v = 0;
-  if (!r.peek_u8(0, v) || r.remaining() < 40) return DecodeStatus::truncated;
-  if ((v >> 4) != 6) return DecodeStatus::malformed;
-  uint32_t vtcfl = 0;
-  uint16_t plen = 0;
-  uint8_t next = 0, hop = 0;
-  r.u32be(vtcfl);
-  r.u16be(plen);
-  r.u8(next);
-  r.u8(hop);
-  read_v6(r, ic.quoted_src);
-  read_v6(r, ic.quoted_dst);
+  Ipv6Header h;
+  if (DecodeStatus s = read_ipv6_header(r, h); s != DecodeStatus::ok) return s;
+  ic.quoted_src = h.src;
+  ic.quoted_dst = h.dst;
   Ipv6Upper up;
-  DecodeStatus s = walk_ipv6_ext(r, next, up);
+  DecodeStatus s = walk_ipv6_ext(r, h.next, up);
   if (s != DecodeStatus::ok) return s;
   ic.quoted_protocol = up.protocol;
   return decode_quoted_ports(r, up.non_first_fragment || up.too_many, ic);
@@ -328,18 +341,12 @@ DecodeStatus decode_ipv4(Bytes frame, DecodedPacket& out) {
 // --- IPv6 (RFC 8200 3) -------------------------------------------------------
 DecodeStatus decode_ipv6(Bytes frame, DecodedPacket& out) {
   ByteReader r(frame);
-  if (r.remaining() < 40) return DecodeStatus::truncated;
-  uint32_t vtcfl = 0;
-  uint16_t plen = 0;
-  uint8_t next = 0, hop = 0;
-  r.u32be(vtcfl);
-  r.u16be(plen);
-  r.u8(next);
-  r.u8(hop);
-  if ((vtcfl >> 28) != 6) return DecodeStatus::malformed;
-  IpAddress src, dst;
-  read_v6(r, src);
-  read_v6(r, dst);
+  Ipv6Header h;
+  if (DecodeStatus s = read_ipv6_header(r, h); s != DecodeStatus::ok) return s;
+  const uint16_t plen = h.payload_length;
+  const uint8_t next = h.next;
+  const IpAddress& src = h.src;
+  const IpAddress& dst = h.dst;
   // Payload length 0: jumbogram or segmentation offload; use what was captured.
   size_t wire_total = plen == 0 ? frame.size() : size_t{plen} + 40;
   size_t captured_total = std::min(wire_total, frame.size());

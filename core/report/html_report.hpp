@@ -7,7 +7,7 @@
 #include <string>
 
 #include "report/report_facts.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::report {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::report {
 

@@ -8,22 +8,23 @@ namespace rdpcap::rules {
 
 std::string server_key(const model::ConnectionSummary& c) { return text::endpoint(c.server_ip, c.server_port); }
 
+void add_to_view(ServerView& v, const model::ConnectionSummary& c, size_t max_ids) {
+  const auto& t = c.tls;
+  if (t.handshake_complete()) {
+    ++v.versions[t.server_hello->negotiated_version()];
+    ++v.suites[t.server_hello->cipher_suite];
+    if (v.completed_ids.size() < max_ids) v.completed_ids.push_back(c.id);
+  }
+  if (!t.certificates.empty() && !t.certificates.front().sha256_fingerprint.empty()) {
+    auto [it, inserted] = v.certificates.try_emplace(t.certificates.front().sha256_fingerprint);
+    if (inserted || t.certificate_at.frame < it->second.first.frame)
+      it->second = {t.certificate_at, t.certificates.front().subject};
+  }
+}
+
 std::map<std::string, ServerView> build_server_views(const std::vector<model::ConnectionSummary>& all) {
   std::map<std::string, ServerView> views;
-  for (const auto& c : all) {
-    ServerView& v = views[server_key(c)];
-    const auto& t = c.tls;
-    if (t.handshake_complete()) {
-      ++v.versions[t.server_hello->negotiated_version()];
-      ++v.suites[t.server_hello->cipher_suite];
-      v.completed_ids.push_back(c.id);
-    }
-    if (!t.certificates.empty() && !t.certificates.front().sha256_fingerprint.empty()) {
-      auto [it, inserted] = v.certificates.try_emplace(t.certificates.front().sha256_fingerprint);
-      if (inserted || t.certificate_at.frame < it->second.first.frame)
-        it->second = {t.certificate_at, t.certificates.front().subject};
-    }
-  }
+  for (const auto& c : all) add_to_view(views[server_key(c)], c);
   return views;
 }
 
@@ -46,33 +47,36 @@ void drop_superseded_inferences(std::vector<Finding>& findings) {
 }
 }  // namespace
 
+Diagnosis diagnose_one(const model::ConnectionSummary& c, const ServerView& server,
+                       std::optional<int64_t> reference_time_s) {
+  const RuleContext ctx{c, server, reference_time_s};
+  Diagnosis d;
+  tcp_rules(ctx, d.findings);
+  negotiation_rules(ctx, d.findings);
+  tls_rules(ctx, d.findings);
+  certificate_rules(ctx, d.findings);
+  credssp_rules(ctx, d.findings);
+  nla_rules(ctx, d.findings);
+  tls13_refusal_rules(ctx, d.findings);
+  rdp_sequence_rules(ctx, d.findings);
+  kerberos_rules(ctx, d.findings);
+  drop_superseded_inferences(d.findings);
+  std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.frame != b.frame) return a.frame < b.frame;
+    return a.code < b.code;
+  });
+  d.verdict = decide_verdict(c, d.findings);
+  d.certificates_judged_at_s = certificate_judged_at(c, reference_time_s);
+  return d;
+}
+
 std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& connections,
                                 std::optional<int64_t> reference_time_s) {
   const auto views = build_server_views(connections);
   std::vector<Diagnosis> out;
   out.reserve(connections.size());
-  for (const auto& c : connections) {
-    const RuleContext ctx{c, views.at(server_key(c)), reference_time_s};
-    Diagnosis d;
-    tcp_rules(ctx, d.findings);
-    negotiation_rules(ctx, d.findings);
-    tls_rules(ctx, d.findings);
-    certificate_rules(ctx, d.findings);
-    credssp_rules(ctx, d.findings);
-    nla_rules(ctx, d.findings);
-    tls13_refusal_rules(ctx, d.findings);
-    rdp_sequence_rules(ctx, d.findings);
-    kerberos_rules(ctx, d.findings);
-    drop_superseded_inferences(d.findings);
-    std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {
-      if (a.severity != b.severity) return a.severity > b.severity;
-      if (a.frame != b.frame) return a.frame < b.frame;
-      return a.code < b.code;
-    });
-    d.verdict = decide_verdict(c, d.findings);
-    d.certificates_judged_at_s = certificate_judged_at(c, reference_time_s);
-    out.push_back(std::move(d));
-  }
+  for (const auto& c : connections) out.push_back(diagnose_one(c, views.at(server_key(c)), reference_time_s));
   return out;
 }
 

@@ -2,11 +2,13 @@
 // only (rules never see bytes). One file per rule family.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "model/connection_summary.hpp"
 #include "rules/finding.hpp"
+#include "rules/rule_context.hpp"
 
 namespace rdpcap::rules {
 
@@ -23,5 +25,13 @@ struct Diagnosis {
 // others). reference_time_s overrides each certificate's capture time.
 std::vector<Diagnosis> diagnose(const std::vector<model::ConnectionSummary>& connections,
                                 std::optional<int64_t> reference_time_s);
+
+// One connection against a given view of its server (the streaming result
+// API: the view holds what the capture showed so far).
+Diagnosis diagnose_one(const model::ConnectionSummary& connection, const ServerView& server,
+                       std::optional<int64_t> reference_time_s);
+// Adds what one connection shows of its server to `view`; completed_ids keeps
+// at most `max_ids` ids (the rules only ask whether others completed).
+void add_to_view(ServerView& view, const model::ConnectionSummary& c, size_t max_ids = SIZE_MAX);
 
 }  // namespace rdpcap::rules

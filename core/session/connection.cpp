@@ -54,7 +54,7 @@ void Connection::on(PhaseEvent e) {
 void Connection::limit_hit(const std::string& what) {
   for (const auto& l : summary_.limits_hit)
     if (l == what) return;
-  if (summary_.limits_hit.size() < 16) summary_.limits_hit.push_back(what);
+  if (summary_.limits_hit.size() < limits_.max_limits_hit) summary_.limits_hit.push_back(what);
 }
 
 void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
@@ -120,7 +120,7 @@ void Connection::on_segment(const net::TcpSegment& seg, const FrameRef& at) {
 }
 
 void Connection::on_icmp(const net::IcmpUnreachable& icmp, const FrameRef& at) {
-  if (summary_.tcp.icmp.size() >= 8) return;
+  if (summary_.tcp.icmp.size() >= limits_.max_icmp_reports) return;
   summary_.tcp.icmp.push_back({at, icmp.reporter.to_string(), icmp.v6, icmp.type, icmp.code});
   summary_.last = at;
   note(events::icmp(icmp.v6, icmp.type, icmp.code, at));

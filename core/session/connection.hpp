@@ -12,9 +12,9 @@
 #include "model/connection_summary.hpp"
 #include "net/packet.hpp"
 #include "net/stream_reassembler.hpp"
-#include "session/analyzer.hpp"
 #include "session/connection_state.hpp"
 #include "session/inner_stream.hpp"
+#include "session/limits.hpp"
 #include "tls/keylog.hpp"
 #include "tls/tls_stream.hpp"
 

@@ -11,7 +11,6 @@ using model::FrameRef;
 namespace events = model::events;
 
 namespace {
-constexpr size_t kMaxPlaintextBuffer = 64 * 1024;  // SOCKS / X.224 PDUs before TLS or MCS
 // Heap cost of one out-of-order segment waiting in a reassembler besides its
 // bytes: a std::map node, its Pending value and the allocator's headers.
 constexpr size_t kPendingSegmentOverhead = 128;
@@ -109,7 +108,7 @@ void Connection::DirectionHandler::choose_mode(util::Bytes data, const FrameRef&
 }
 
 bool Connection::DirectionHandler::buffer_plaintext(util::Bytes data, const char* what) {
-  if (buffer_.size() + data.size() > kMaxPlaintextBuffer) {
+  if (buffer_.size() + data.size() > conn_.limits_.plaintext_pdu_bytes) {
     conn_.limit_hit(what);
     mode_ = Mode::opaque;
     buffer_.clear();

@@ -13,11 +13,6 @@ using model::EventKind;
 using model::FrameRef;
 namespace events = model::events;
 
-namespace {
-constexpr uint64_t kEncryptedRecordsFollowed = 32;  // then stop buffering (application data)
-constexpr uint64_t kDecryptedRecordsFollowed = 512;  // with keys: the RDP connection sequence is read
-}
-
 void Connection::DirectionHandler::on_client_hello(const tls::ClientHello& hello, const FrameRef& at) {
   auto& t = conn_.summary_.tls;
   if (!is_client()) return;
@@ -135,7 +130,9 @@ void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uin
   // exchange), then stop keeping bytes for this direction.
   if (content_type == static_cast<uint8_t>(tls::ContentType::application_data) && traffic.records > 2)
     conn_.on(PhaseEvent::tls_application_data);
-  if (traffic.records >= (tls_.decrypting() ? kDecryptedRecordsFollowed : kEncryptedRecordsFollowed)) stop_parsing();
+  const auto& limits = conn_.limits_;
+  if (traffic.records >= (tls_.decrypting() ? limits.decrypted_records_followed : limits.encrypted_records_followed))
+    stop_parsing();
 }
 
 void Connection::DirectionHandler::on_application_data(util::Bytes plaintext, const FrameRef& at) {

@@ -6,9 +6,6 @@ set -u
 cli=$1 sample=$2 expected_dir=$3
 name=$(basename "$sample")
 base=${name%.*}
-args_file="$expected_dir/$base.args"
-args=()
-[ -f "$args_file" ] && read -r -a args < "$args_file"
 cd "$(dirname "$sample")" || exit 1
 status=0
 for kind in json txt; do
@@ -19,9 +16,9 @@ for kind in json txt; do
     continue
   fi
   if [ "$kind" = json ]; then
-    actual=$("$cli" --json "${args[@]}" "$name"); rc=$?
+    actual=$("$cli" --json "$name"); rc=$?
   else
-    actual=$("$cli" --color never "${args[@]}" "$name"); rc=$?
+    actual=$("$cli" --color never "$name"); rc=$?
   fi
   if [ "$rc" -gt 1 ]; then
     echo "rdpcap-analyze exited with $rc on $name"

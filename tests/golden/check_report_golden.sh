@@ -7,8 +7,6 @@ set -u
 cli=$1 sample=$2 expected_dir=$3
 name=$(basename "$sample")
 base=${name%.*}
-args=()
-[ -f "$expected_dir/$base.args" ] && read -r -a args < "$expected_dir/$base.args"
 cd "$(dirname "$sample")" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,14 +19,14 @@ check() {  # kind, actual file
   fi
 }
 if [ -f "$expected_dir/$base.md" ]; then
-  "$cli" "${args[@]}" --report "$tmp/report.md" "$name" > /dev/null; rc=$?
+  "$cli" --report "$tmp/report.md" "$name" > /dev/null; rc=$?
   if [ "$rc" -gt 1 ]; then echo "rdpcap-analyze --report exited with $rc on $name"; status=1
   else check md "$tmp/report.md"; fi
 else
   echo "missing golden file $expected_dir/$base.md"; status=1
 fi
 if [ -f "$expected_dir/$base.ladder.txt" ]; then
-  "$cli" --color never --ladder --failures-only "${args[@]}" "$name" > "$tmp/ladder.txt"; rc=$?
+  "$cli" --color never --ladder --failures-only "$name" > "$tmp/ladder.txt"; rc=$?
   if [ "$rc" -gt 1 ]; then echo "rdpcap-analyze --ladder exited with $rc on $name"; status=1
   else check ladder.txt "$tmp/ladder.txt"; fi
 fi

@@ -9,7 +9,7 @@
 #include <string>
 #include <sys/stat.h>
 
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 
 namespace rdpcap::testing {
 

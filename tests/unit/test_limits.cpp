@@ -11,7 +11,7 @@
 
 #include "../../fuzz/fuzz_support.hpp"
 #include "net/packet.hpp"
-#include "session/analyzer.hpp"
+#include "engine/analyzer.hpp"
 #include "util/time.hpp"
 
 namespace session = rdpcap::session;

@@ -1,0 +1,227 @@
+#include "engine/analyzer.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/capture_notes.hpp"
+#include "engine/capture_pass.hpp"
+#include "engine/flow_tracker.hpp"
+#include "engine/kept_results.hpp"
+#include "net/fast_path.hpp"
+#include "net/packet.hpp"
+#include "session/kerberos_watch.hpp"
+#include "util/time.hpp"
+
+namespace rdpcap::engine {
+
+const char* end_reason_name(EndReason r) {
+  switch (r) {
+    case EndReason::closed: return "closed";
+    case EndReason::idle_timeout: return "idle_timeout";
+    case EndReason::capture_end: return "capture_end";
+  }
+  return "closed";
+}
+
+namespace {
+// Changes when anything a rule reads about the connection's progress changed
+// (not on every data segment): then the rules run again on the partial facts.
+uint64_t progress_signature(const model::ConnectionSummary& s) {
+  uint64_t h = 1469598103934665603ull;
+  const auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+  mix(static_cast<uint64_t>(s.stage));
+  mix(s.timeline.size());
+  mix(s.limits_hit.size());
+  mix(s.tcp.icmp.size());
+  mix(s.tcp.syn_ack.frame), mix(s.tcp.client_fin.frame), mix(s.tcp.server_fin.frame);
+  mix(s.tcp.client_rst.frame), mix(s.tcp.server_rst.frame);
+  mix(s.proxy.reply_at.frame);
+  mix(s.negotiation.confirm_at.frame), mix(s.negotiation.parse_error_at.frame);
+  mix(s.negotiation.disconnect_at.frame);
+  mix(s.tls.client_hello_count), mix(s.tls.alerts.size()), mix(s.tls.certificates.size());
+  mix(s.tls.client_error_at.frame), mix(s.tls.server_error_at.frame);
+  mix(std::min<uint64_t>(s.tls.client_encrypted.records, 4)), mix(std::min<uint64_t>(s.tls.server_encrypted.records, 4));
+  // Decrypted inner facts (model::InnerFacts): the NLA/RDP rules read these.
+  const auto& in = s.inner;
+  mix(static_cast<uint64_t>(in.phase));
+  mix(in.client_ts_requests), mix(in.server_ts_requests), mix(in.error_at.frame), mix(in.auth_info_at.frame);
+  mix(in.kerberos_errors.size()), mix(in.kerberos_requests.size()), mix(in.ntlm_used), mix(in.euar_at.frame);
+  mix(in.set_error_info_count), mix(in.license_at.frame), mix(in.dpu_at.frame), mix(in.parse_error_at.frame);
+  mix(in.deactivate_all_at.frame), mix(in.logon_at.frame);
+  return h;
+}
+}  // namespace
+
+struct Analyzer::Impl final : FlowListener {
+  explicit Impl(AnalyzerOptions opts)
+      : options(std::move(opts)),
+        kept(options, stats),
+        tracker(options, stats, *this, options.findings_per_frame),
+        view(options) {}
+
+  AnalyzerOptions options;
+  CaptureStats stats;
+  KeptResults kept;
+  FlowTracker tracker;
+  StreamView view;  // used only when streaming()
+  ResultSink* sink = nullptr;
+  model::FrameRef last_frame;
+  // Cleartext KRB-ERRORs on TCP/UDP 88: attached to every kept connection in
+  // the capture-wide pass; streamed results get those seen by then.
+  session::KerberosWatch kerberos;
+
+  // What the rules see of `s` now: with the Kerberos answers of its client
+  // seen so far (a copy, only when there are any: the kept summary gets them
+  // in the capture-wide pass, as main's finish() does).
+  template <typename F>
+  auto with_kerberos(const model::ConnectionSummary& s, F&& use) {
+    if (kerberos.events() == 0) return use(s);
+    model::ConnectionSummary copy = s;
+    kerberos.attach(copy);
+    return use(copy);
+  }
+
+  // findings_per_frame: what was given for each live connection.
+  struct Progress {
+    uint64_t signature = 0;
+    std::vector<GivenFinding> given;
+  };
+  std::unordered_map<uint64_t, Progress> progress;
+  std::vector<FindingAt> new_findings;
+
+  bool streaming() const { return sink != nullptr || options.findings_per_frame; }
+
+  // Reports the difference between what was given for connection `id` and
+  // `now`; `by_content`: a finding whose content changed counts as new.
+  void report_difference(uint64_t id, uint64_t frame, std::vector<GivenFinding>& given,
+                         const std::vector<rules::Finding>& now, bool by_content) {
+    std::vector<GivenFinding> next;
+    for (const auto& f : now) {
+      const GivenFinding g{f.code, finding_digest(f)};
+      const auto same = std::find_if(given.begin(), given.end(), [&](const GivenFinding& x) {
+        return x.first == g.first && (!by_content || x.second == g.second);
+      });
+      if (same == given.end()) new_findings.push_back({id, frame, false, false, f});
+      next.push_back(by_content || same == given.end() ? g : *same);
+    }
+    for (const auto& [code, digest] : given) {
+      const bool still = std::any_of(now.begin(), now.end(), [&](const rules::Finding& f) { return f.code == code; });
+      if (still) continue;
+      rules::Finding gone;
+      gone.code = code;
+      new_findings.push_back({id, frame, true, false, std::move(gone)});
+    }
+    given = std::move(next);
+  }
+
+  void connection_touched(const session::Connection& conn, const model::FrameRef& at) override {
+    const auto& s = conn.summary();
+    // New port-88 Kerberos answers may concern this connection too.
+    const uint64_t sig = progress_signature(s) ^ (kerberos.events() * 0x9e3779b97f4a7c15ull);
+    auto [it, inserted] = progress.try_emplace(s.id);
+    if (!inserted && it->second.signature == sig) return;
+    it->second.signature = sig;
+    const auto d = with_kerberos(s, [this](const model::ConnectionSummary& c) { return view.diagnose(c); });
+    report_difference(s.id, at.frame, it->second.given, d.findings, false);
+  }
+
+  void connection_ended(model::ConnectionSummary&& s, EndReason why) override {
+    if (!streaming()) {
+      kept.keep(std::move(s));
+      return;
+    }
+    auto d = with_kerberos(s, [this](const model::ConnectionSummary& c) { return view.diagnose(c); });
+    if (options.findings_per_frame) {
+      std::vector<GivenFinding> given;
+      if (auto it = progress.find(s.id); it != progress.end()) {
+        given = std::move(it->second.given);
+        progress.erase(it);
+      }
+      report_difference(s.id, last_frame.frame, given, d.findings, true);
+    }
+    view.add(s);
+    std::vector<GivenFinding> given = given_of(d.findings);
+    if (sink) {
+      with_kerberos(s, [&](const model::ConnectionSummary& c) {
+        const ConnectionResult result{c, std::move(d.verdict), std::move(d.findings), d.certificates_judged_at_s};
+        sink->on_connection(result, why);
+      });
+    }
+    kept.keep(std::move(s), std::move(given));
+  }
+};
+
+Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Analyzer::~Analyzer() = default;
+
+void Analyzer::set_sink(ResultSink* sink) { impl_->sink = sink; }
+
+uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
+
+std::vector<FindingAt> Analyzer::take_new_findings() { return std::exchange(impl_->new_findings, {}); }
+
+void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
+  Impl& s = *impl_;
+  auto& st = s.stats;
+  // Whatever the front end passes, times stay within +/- 2^53 us so that
+  // differences between them (idle times, durations) cannot overflow.
+  const int64_t time_us = std::clamp(frame.time_us, -util::kMaxTimeMicros, util::kMaxTimeMicros);
+  if (st.frames == 0) st.first_time_us = time_us;
+  ++st.frames;
+  st.bytes += frame.wire_length ? frame.wire_length : data.size();
+  st.last_time_us = time_us;
+  const model::FrameRef at{frame.number, time_us};
+  s.last_frame = at;
+
+  if (net::PlainTcp tcp; net::peek_plain_tcp(frame.link_type, data, tcp) &&
+                         !session::KerberosWatch::is_kerberos(tcp.sport, tcp.dport) && s.tracker.ignorable(tcp)) {
+    ++st.tcp_segments;  // what on_tcp() would have done with it
+    s.tracker.maybe_sweep(at);
+    return;
+  }
+
+  net::DecodedPacket packet;
+  switch (net::decode_frame(frame.link_type, data, packet)) {
+    case net::DecodeStatus::ok:
+      break;
+    case net::DecodeStatus::unsupported_link:
+      ++st.unsupported_link_frames;
+      return;
+    default:
+      ++st.undecodable_frames;
+      return;
+  }
+  if (packet.kind == net::PacketKind::tcp && session::KerberosWatch::is_kerberos(packet.tcp.sport, packet.tcp.dport))
+    s.kerberos.on_tcp(packet.tcp, at);
+  if (packet.kind == net::PacketKind::tcp)
+    s.tracker.on_tcp(packet.tcp, at);
+  else if (packet.kind == net::PacketKind::udp)
+    s.kerberos.on_udp(packet.udp, at);
+  else if (packet.kind == net::PacketKind::icmp_unreachable)
+    s.tracker.on_icmp(packet.icmp, at);
+  s.tracker.maybe_sweep(at);
+}
+
+AnalysisResult Analyzer::finish() {
+  Impl& s = *impl_;
+  s.tracker.end_all(s.last_frame);
+  write_capture_notes(s.stats, s.options.limits, s.kept.not_reported_by_outcome(),
+                      s.streaming() ? s.view.servers_not_viewed() : 0);
+
+  AnalysisResult result;
+  result.stats = s.stats;
+  result.reference_time_s = s.options.reference_time_s;
+  CapturePass pass =
+      run_capture_pass(s.kept.take(), s.kerberos, s.options.reference_time_s, s.streaming(), s.last_frame.frame);
+  if (s.sink) {
+    for (const auto& server : s.view.records()) s.sink->on_server(server);
+    for (const auto& amendment : pass.amendments) s.sink->on_amendment(amendment);
+  }
+  if (s.options.findings_per_frame)
+    for (auto& f : pass.refinements) s.new_findings.push_back(std::move(f));
+  result.connections = std::move(pass.connections);
+  return result;
+}
+
+}  // namespace rdpcap::engine

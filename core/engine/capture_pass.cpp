@@ -1,0 +1,123 @@
+#include "engine/capture_pass.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace rdpcap::engine {
+
+uint64_t finding_digest(const rules::Finding& f) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  const auto mix = [&h](const std::string& s) {
+    for (unsigned char ch : s) h = (h ^ ch) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  mix(f.code);
+  mix(f.title);
+  mix(std::to_string(f.frame));
+  for (const auto& e : f.evidence) {
+    mix(e.key);
+    mix(e.value);
+    mix(std::to_string(e.frame));
+  }
+  return h;
+}
+
+std::vector<GivenFinding> given_of(const std::vector<rules::Finding>& findings) {
+  std::vector<GivenFinding> out;
+  out.reserve(findings.size());
+  for (const auto& f : findings) out.push_back({f.code, finding_digest(f)});
+  return out;
+}
+
+rules::Diagnosis StreamView::diagnose(const model::ConnectionSummary& c) const {
+  const auto it = servers_.find(rules::server_key(c));
+  return rules::diagnose_one(c, it == servers_.end() ? empty_ : it->second.view, options_.reference_time_s);
+}
+
+void StreamView::add(const model::ConnectionSummary& c) {
+  const std::string key = rules::server_key(c);
+  auto it = servers_.find(key);
+  if (it == servers_.end()) {
+    if (servers_.size() >= options_.limits.max_streamed_servers) {
+      ++servers_not_viewed_;
+      return;
+    }
+    it = servers_.emplace(key, Server{{}, c.server_ip, c.server_port, 0}).first;
+  }
+  ++it->second.connections;
+  rules::add_to_view(it->second.view, c, 1);  // the rules ask only whether another one completed
+}
+
+std::vector<ServerRecord> StreamView::records() const {
+  std::vector<ServerRecord> out;
+  out.reserve(servers_.size());
+  for (const auto& [key, s] : servers_) {
+    ServerRecord r;
+    r.server_ip = s.ip;
+    r.server_port = s.port;
+    r.connections = s.connections;
+    r.versions = s.view.versions;
+    r.suites = s.view.suites;
+    for (const auto& [fp, seen] : s.view.certificates) r.certificates.push_back({fp, seen.subject, seen.first});
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+// What the pass changed for one connection, compared with what was given.
+void compare_with_given(const KeptConnection& k, uint64_t stream_id, const ConnectionResult& r, uint64_t last_frame,
+                        CapturePass& out) {
+  std::set<GivenFinding> given(k.given.begin(), k.given.end());
+  std::set<std::string> final_codes;
+  Amendment a;
+  a.connection_id = stream_id;
+  a.verdict = r.verdict;
+  for (const auto& f : r.findings) {
+    final_codes.insert(f.code);
+    if (given.count({f.code, finding_digest(f)})) continue;
+    a.added.push_back(f);
+    out.refinements.push_back({stream_id, last_frame, false, true, f});
+  }
+  for (const auto& [code, digest] : k.given) {
+    if (final_codes.count(code) || std::count(a.removed.begin(), a.removed.end(), code)) continue;
+    a.removed.push_back(code);
+    rules::Finding gone;
+    gone.code = code;
+    out.refinements.push_back({stream_id, last_frame, true, true, std::move(gone)});
+  }
+  if (!a.added.empty() || !a.removed.empty()) out.amendments.push_back(std::move(a));
+}
+}  // namespace
+
+CapturePass run_capture_pass(std::vector<KeptConnection> kept, const session::KerberosWatch& kerberos,
+                             std::optional<int64_t> reference_time_s, bool compare, uint64_t last_frame) {
+  std::sort(kept.begin(), kept.end(), [](const KeptConnection& x, const KeptConnection& y) {
+    const auto& a = x.summary;
+    const auto& b = y.summary;
+    if (a.first.frame != b.first.frame) return a.first.frame < b.first.frame;
+    if (a.client_ip != b.client_ip) return a.client_ip < b.client_ip;
+    return a.client_port < b.client_port;
+  });
+  std::vector<uint64_t> stream_ids(kept.size());
+  std::vector<model::ConnectionSummary> summaries;
+  summaries.reserve(kept.size());
+  for (size_t i = 0; i < kept.size(); ++i) {
+    stream_ids[i] = kept[i].summary.id;
+    summaries.push_back(std::move(kept[i].summary));
+    summaries.back().id = i + 1;
+    kerberos.attach(summaries.back());
+  }
+  auto diagnoses = rules::diagnose(summaries, reference_time_s);
+  CapturePass out;
+  out.connections.reserve(summaries.size());
+  for (size_t i = 0; i < summaries.size(); ++i) {
+    out.connections.push_back(
+        {std::move(summaries[i]), std::move(diagnoses[i].verdict), std::move(diagnoses[i].findings),
+         diagnoses[i].certificates_judged_at_s});
+    if (compare) compare_with_given(kept[i], stream_ids[i], out.connections.back(), last_frame, out);
+  }
+  return out;
+}
+
+}  // namespace rdpcap::engine

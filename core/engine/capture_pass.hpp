@@ -1,0 +1,66 @@
+// Where the engine calls the rules.
+//
+// The capture-wide pass (finish()): the kept connections in first-frame order,
+// numbered from 1, each diagnosed with the view of its server across the whole
+// capture (rules::diagnose). With the streaming API on, it also says what it
+// changed compared with what was streamed (amendments, refinements).
+//
+// The streaming view: what the capture showed of each server so far, from the
+// connections that ended; a connection that ends is diagnosed against it, then
+// added to it. Bounded by Limits::max_streamed_servers; per server, the rules
+// need only whether another handshake completed, not which ones.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/analyzer.hpp"
+#include "engine/kept_results.hpp"
+#include "rules/diagnose.hpp"
+#include "session/kerberos_watch.hpp"
+
+namespace rdpcap::engine {
+
+// A fingerprint of a finding's content (title, evidence, frame), to tell a
+// changed finding from the one given earlier.
+uint64_t finding_digest(const rules::Finding& f);
+std::vector<GivenFinding> given_of(const std::vector<rules::Finding>& findings);
+
+class StreamView {
+ public:
+  explicit StreamView(const AnalyzerOptions& options) : options_(options) {}
+  rules::Diagnosis diagnose(const model::ConnectionSummary& c) const;
+  void add(const model::ConnectionSummary& c);
+  std::vector<ServerRecord> records() const;
+  uint64_t servers_not_viewed() const { return servers_not_viewed_; }
+
+ private:
+  struct Server {
+    rules::ServerView view;
+    std::string ip;
+    uint16_t port = 0;
+    uint64_t connections = 0;
+  };
+  const AnalyzerOptions& options_;
+  std::map<std::string, Server> servers_;
+  rules::ServerView empty_;
+  uint64_t servers_not_viewed_ = 0;
+};
+
+struct CapturePass {
+  std::vector<ConnectionResult> connections;  // first-frame order, ids from 1
+  std::vector<Amendment> amendments;          // when compared: per changed connection
+  std::vector<FindingAt> refinements;         // the same, one per finding (capture_wide = true)
+};
+
+// `kerberos`: the capture's port-88 Kerberos, attached to each connection
+// before its rules run. `compare`: every kept connection carries what was
+// given for it (its `given`, keyed by its stream id in summary.id); say what
+// the pass changed.
+CapturePass run_capture_pass(std::vector<KeptConnection> kept, const session::KerberosWatch& kerberos,
+                             std::optional<int64_t> reference_time_s, bool compare, uint64_t last_frame);
+
+}  // namespace rdpcap::engine

@@ -1,0 +1,53 @@
+// The finished connections kept for the whole-capture reports (finish()),
+// within Limits::max_kept_connections and max_kept_bytes. Best first: those
+// that got beyond TCP (X.224, TLS, any payload), then by first frame; the
+// others are only counted, by what the rules say of each on its own (outcome
+// and first finding code), for the capture note.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "engine/analyzer.hpp"
+#include "model/connection_summary.hpp"
+
+namespace rdpcap::engine {
+
+// (code, frame) of a finding already given for a connection (streaming).
+using GivenFinding = std::pair<std::string, uint64_t>;
+
+struct KeptConnection {
+  model::ConnectionSummary summary;   // summary.id: the stream id
+  std::vector<GivenFinding> given;    // findings already streamed / taken (empty when none)
+};
+
+class KeptResults {
+ public:
+  KeptResults(const AnalyzerOptions& options, CaptureStats& stats) : options_(options), stats_(stats) {}
+
+  void keep(model::ConnectionSummary summary, std::vector<GivenFinding> given = {});
+  // Everything kept, in no particular order; empties the store.
+  std::vector<KeptConnection> take();
+  const std::map<std::string, uint64_t>& not_reported_by_outcome() const { return not_reported_by_outcome_; }
+
+ private:
+  using Key = std::tuple<int, uint64_t, std::string, uint16_t>;
+  struct Entry {
+    KeptConnection kept;
+    size_t bytes = 0;
+  };
+  void not_reported(const model::ConnectionSummary& summary);
+
+  const AnalyzerOptions& options_;
+  CaptureStats& stats_;
+  std::map<Key, Entry> kept_;
+  size_t kept_bytes_ = 0;
+  std::map<std::string, uint64_t> not_reported_by_outcome_;
+  std::vector<model::ConnectionSummary> one_{1};  // diagnose() input for one connection
+};
+
+}  // namespace rdpcap::engine

@@ -1,0 +1,191 @@
+// The engine's streaming result API (core/engine/analyzer.hpp) on every sample
+// capture: every connection reaches the sink once, whatever the kept-results
+// caps; the sink's findings plus the amendments at finish() are what finish()
+// says; findings per frame add up to the same; a sink changes nothing in finish().
+#include <pcap/pcap.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/analyzer.hpp"
+
+using namespace rdpcap;
+
+namespace {
+
+struct Frame {
+  engine::FrameInfo info;
+  std::vector<uint8_t> bytes;
+};
+
+std::vector<Frame> load(const std::string& path) {
+  std::vector<Frame> out;
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
+  REQUIRE(p != nullptr);
+  pcap_pkthdr* h = nullptr;
+  const u_char* data = nullptr;
+  while (pcap_next_ex(p, &h, &data) == 1) {
+    Frame f;
+    f.info.number = out.size() + 1;
+    f.info.time_us = int64_t{h->ts.tv_sec} * 1000000 + h->ts.tv_usec;
+    f.info.link_type = static_cast<uint32_t>(pcap_datalink(p));
+    f.info.wire_length = h->len;
+    f.bytes.assign(data, data + h->caplen);
+    out.push_back(std::move(f));
+  }
+  pcap_close(p);
+  return out;
+}
+
+using ConnKey = std::tuple<uint64_t, std::string, uint16_t>;  // first frame, client ip, client port
+ConnKey key_of(const model::ConnectionSummary& s) { return {s.first.frame, s.client_ip, s.client_port}; }
+std::multiset<std::string> codes(const std::vector<rules::Finding>& fs) {
+  std::multiset<std::string> out;
+  for (const auto& f : fs) out.insert(f.code);
+  return out;
+}
+
+struct Recorder : engine::ResultSink {
+  std::map<uint64_t, engine::ConnectionResult> by_id;
+  std::vector<uint64_t> order;
+  std::vector<engine::ServerRecord> servers;
+  std::vector<engine::Amendment> amendments;
+  bool finished_servers = false;
+  void on_connection(const engine::ConnectionResult& r, engine::EndReason) override {
+    CHECK_FALSE(finished_servers);  // connections come before the capture-wide records
+    CHECK(by_id.count(r.summary.id) == 0);
+    by_id[r.summary.id] = r;
+    order.push_back(r.summary.id);
+  }
+  void on_server(const engine::ServerRecord& s) override {
+    finished_servers = true;
+    servers.push_back(s);
+  }
+  void on_amendment(const engine::Amendment& a) override { amendments.push_back(a); }
+};
+
+engine::AnalysisResult run(const std::vector<Frame>& frames, engine::AnalyzerOptions options,
+                           engine::ResultSink* sink = nullptr, std::vector<engine::FindingAt>* per_frame = nullptr) {
+  engine::Analyzer analyzer(options);
+  analyzer.set_sink(sink);
+  for (const auto& f : frames) {
+    analyzer.on_frame(f.info, util::Bytes(f.bytes.data(), f.bytes.size()));
+    if (per_frame) {
+      for (auto& n : analyzer.take_new_findings()) {
+        CHECK(n.known_at == f.info.number);
+        CHECK_FALSE(n.capture_wide);
+        per_frame->push_back(std::move(n));
+      }
+    }
+  }
+  auto result = analyzer.finish();
+  if (per_frame)
+    for (auto& n : analyzer.take_new_findings()) per_frame->push_back(std::move(n));
+  return result;
+}
+
+std::vector<std::string> samples() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps"))
+    if (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments = finish()", "[engine][stream]") {
+  const auto paths = samples();
+  REQUIRE(paths.size() > 20);
+  size_t amended = 0;
+  for (const auto& path : paths) {
+    INFO(path);
+    const auto frames = load(path);
+    const auto plain = run(frames, {});
+
+    Recorder rec;
+    const auto with_sink = run(frames, {}, &rec);
+    // A sink changes nothing in the whole-capture result.
+    REQUIRE(with_sink.connections.size() == plain.connections.size());
+    for (size_t i = 0; i < plain.connections.size(); ++i) {
+      CHECK(codes(with_sink.connections[i].findings) == codes(plain.connections[i].findings));
+      CHECK(with_sink.connections[i].verdict.text == plain.connections[i].verdict.text);
+    }
+    CHECK(with_sink.stats.notes == plain.stats.notes);
+    // Every connection streamed exactly once.
+    CHECK(rec.by_id.size() == plain.stats.flows_seen);
+    // Streamed findings, amended, are the final ones.
+    std::map<ConnKey, std::multiset<std::string>> streamed;
+    std::map<uint64_t, ConnKey> key_by_id;
+    for (const auto& [id, r] : rec.by_id) {
+      streamed[key_of(r.summary)] = codes(r.findings);
+      key_by_id[id] = key_of(r.summary);
+    }
+    for (const auto& a : rec.amendments) {
+      REQUIRE(key_by_id.count(a.connection_id));
+      auto& set = streamed[key_by_id[a.connection_id]];
+      for (const auto& code : a.removed) set.erase(code);
+      for (const auto& f : a.added) set.erase(f.code), ++amended;
+      for (const auto& f : a.added) set.insert(f.code);
+    }
+    for (const auto& c : plain.connections) CHECK(streamed[key_of(c.summary)] == codes(c.findings));
+    // One record per server with the connections that ended there.
+    uint64_t per_server = 0;
+    for (const auto& s : rec.servers) per_server += s.connections;
+    CHECK(per_server == rec.by_id.size());
+  }
+  CHECK(amended > 0);  // some sample has capture-wide knowledge (cert.changed, server accepted elsewhere)
+}
+
+TEST_CASE("Streaming with nothing kept: finish() keeps none and says how many were left out", "[engine][stream]") {
+  for (const auto& path : samples()) {
+    INFO(path);
+    const auto frames = load(path);
+    engine::AnalyzerOptions options;
+    options.limits.max_kept_connections = 0;
+    Recorder rec;
+    const auto result = run(frames, options, &rec);
+    CHECK(result.connections.empty());
+    CHECK(result.stats.connections_not_reported == rec.by_id.size());
+    CHECK(rec.by_id.size() == result.stats.flows_seen);
+    CHECK(rec.amendments.empty());
+  }
+}
+
+TEST_CASE("Findings per frame add up to what finish() says", "[engine][stream]") {
+  size_t early = 0;
+  for (const auto& path : samples()) {
+    INFO(path);
+    const auto frames = load(path);
+    engine::AnalyzerOptions options;
+    options.findings_per_frame = true;
+    Recorder rec;  // for the stream ids of the connections
+    std::vector<engine::FindingAt> per_frame;
+    const auto result = run(frames, options, &rec, &per_frame);
+    std::map<uint64_t, std::map<std::string, int>> held;  // stream id -> code -> count given
+    for (const auto& n : per_frame) {
+      auto& h = held[n.connection_id];
+      if (n.withdrawn)
+        h.erase(n.finding.code);
+      else
+        h[n.finding.code] = 1;
+      if (!n.withdrawn && !n.capture_wide && n.known_at < rec.by_id[n.connection_id].summary.last.frame) ++early;
+    }
+    for (const auto& [id, r] : rec.by_id) {
+      std::set<std::string> got;
+      for (const auto& [code, n] : held[id]) got.insert(code);
+      std::set<std::string> want;
+      for (const auto& c : result.connections)
+        if (key_of(c.summary) == key_of(r.summary))
+          for (const auto& f : c.findings) want.insert(f.code);
+      CHECK(got == want);
+    }
+  }
+  CHECK(early > 0);  // some findings are known before the connection's last frame
+}
