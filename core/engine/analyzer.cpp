@@ -122,7 +122,8 @@ struct Analyzer::Impl final : FlowListener {
     if (!inserted && it->second.signature == sig) return;
     it->second.signature = sig;
     const auto d = with_kerberos(s, [this](const model::ConnectionSummary& c) { return view.diagnose(c); });
-    report_difference(s.id, at.frame, it->second.given, d.findings, false);
+    // `at` may be an earlier frame replayed from a pending flow: known now.
+    report_difference(s.id, last_frame.frame, it->second.given, d.findings, false);
   }
 
   void connection_ended(model::ConnectionSummary&& s, EndReason why) override {
