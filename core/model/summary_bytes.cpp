@@ -11,12 +11,14 @@ namespace rdpcap::model {
 #define RDPCAP_MEASURED(T, n)                                                                            \
   static_assert(sizeof(T) == (n), #T " changed: count its new field in approx_bytes() "                  \
                                      "(model/summary_bytes.cpp), then update its size here")
-RDPCAP_MEASURED(ConnectionSummary, 3304);
+RDPCAP_MEASURED(ConnectionSummary, 3568);
 RDPCAP_MEASURED(TcpFacts, 208);
 RDPCAP_MEASURED(IcmpReport, 56);
 RDPCAP_MEASURED(NegotiationFacts, 440);
 RDPCAP_MEASURED(ProxyFacts, 80);
-RDPCAP_MEASURED(TlsFacts, 888);
+RDPCAP_MEASURED(TlsFacts, 1152);
+RDPCAP_MEASURED(DecryptionFacts, 264);
+RDPCAP_MEASURED(DecryptionSide, 112);
 RDPCAP_MEASURED(TimelineEvent, 72);
 RDPCAP_MEASURED(AlertFact, 24);
 RDPCAP_MEASURED(EncryptedTraffic, 48);
@@ -91,6 +93,9 @@ size_t approx_bytes(const ConnectionSummary& c) {
          str_bytes(f.serial_hex) + str_bytes(f.key_type) + str_bytes(f.ec_curve) + str_bytes(f.signature_algorithm) +
          str_bytes(f.signature_hash) + strs_bytes(f.san_dns) + strs_bytes(f.san_ip) + strs_bytes(f.eku_oids) +
          str_bytes(f.sha256_fingerprint);
+  const auto& d = t.decryption;
+  n += str_bytes(d.detail) + str_bytes(d.client.failure) + str_bytes(d.client.ended) + str_bytes(d.server.failure) +
+       str_bytes(d.server.ended);
   n += inner_bytes(c.inner);
   return n;
 }
