@@ -58,6 +58,8 @@ void state_feed(const session::FrameInfo& frame, const uint8_t* data, size_t siz
     st->analyzer->on_frame(frame, util::Bytes(data, size));
     st->last_frame_fed = frame.number;
     ++st->frames_fed;
+    st->first_pass_frame = frame.number;
+    st->first_pass = first_pass_records(st->analyzer->take_new_findings());
   } catch (const std::exception& e) {
     note_error(*st, "on_frame", &e);
   } catch (...) {
@@ -71,7 +73,11 @@ const session::AnalysisResult* state_finish() noexcept {
   if (!st->finished) {
     st->finished = true;  // once, even if it throws
     try {
-      if (st->analyzer) st->result = st->analyzer->finish();
+      st->first_pass.clear();
+      if (st->analyzer) {
+        st->result = st->analyzer->finish();
+        note_second_pass_only(*st, st->analyzer->take_new_findings());
+      }
       st->analyzer.reset();
       if (st->result) build_frame_records(*st);
     } catch (const std::exception& e) {
@@ -91,6 +97,12 @@ const FrameRecord* state_frame(uint64_t frame) noexcept {
   if (!st->finished) state_finish();
   auto it = st->frames.find(frame);
   return it == st->frames.end() ? nullptr : &it->second;
+}
+
+const std::vector<FirstPassFinding>* state_first_pass(uint64_t frame) noexcept {
+  const FileState* st = g_state;
+  if (!st || st->finished || st->first_pass_frame != frame || st->first_pass.empty()) return nullptr;
+  return &st->first_pass;
 }
 
 const session::AnalysisResult* state_last_result() noexcept {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,7 +37,17 @@ struct FindingView {
   // severity (its own expert info), else -1 (the group x severity expert).
   int catalog_index = -1;
   bool moved = false;  // the engine gave no frame: shown on the connection's first frame
+  // Second pass only: why the first pass could not show it (see FileState::second_pass_only).
+  enum class Late { no, capture_wide, capture_end } late = Late::no;
   std::vector<EvidenceView> evidence;
+};
+
+// First pass: one finding that became known at this frame (engine::FindingAt).
+struct FirstPassFinding {
+  uint64_t stream_id = 0;      // the engine's stream numbering (not the report's)
+  std::string client, server;  // "ip:port" ("[v6]:port")
+  bool withdrawn = false;      // given at an earlier frame; a later fact contradicts it
+  FindingView finding;         // for a withdrawn one only the code
 };
 
 struct EventView {
@@ -80,6 +91,12 @@ struct FileState {
   std::optional<session::AnalysisResult> result;
   std::vector<ConnectionView> connections;
   std::unordered_map<uint64_t, FrameRecord> frames;
+  // First pass: what became known at the frame just fed (replaced at every frame).
+  uint64_t first_pass_frame = 0;
+  std::vector<FirstPassFinding> first_pass;
+  // Findings the first pass could not show, by (result connection id, code):
+  // capture-wide refinements, and those known only when the capture ended.
+  std::map<std::pair<uint64_t, std::string>, FindingView::Late> second_pass_only;
 };
 
 // Init routine: a fresh engine for a new file, options from the preferences.
@@ -97,12 +114,18 @@ void state_feed(const session::FrameInfo& frame, const uint8_t* data, size_t siz
 const session::AnalysisResult* state_finish() noexcept;
 // The records for one frame after finish(), nullptr when the frame shows nothing.
 const FrameRecord* state_frame(uint64_t frame) noexcept;
+// First pass: the findings that became known at `frame`, just fed; nullptr when none.
+const std::vector<FirstPassFinding>* state_first_pass(uint64_t frame) noexcept;
 // The last result, also after state_close() (for -z rdpcap,summary).
 const session::AnalysisResult* state_last_result() noexcept;
 
 // Builds FileState::connections and FileState::frames from FileState::result
 // (frame_records.cpp). May throw std::bad_alloc.
 void build_frame_records(FileState& st);
+// Display records of findings known at one frame of the first pass, and the
+// second-pass-only set from those finish() gave (frame_records.cpp).
+std::vector<FirstPassFinding> first_pass_records(const std::vector<engine::FindingAt>& found);
+void note_second_pass_only(FileState& st, const std::vector<engine::FindingAt>& at_finish);
 // Expert group of a finding code: the catalog's, else Protocol (frame_records.cpp).
 ExpertGroup expert_group_for(const std::string& code);
 

@@ -63,6 +63,31 @@ ExpertGroup expert_group_for(const std::string& code) {
   return ExpertGroup::protocol;
 }
 
+std::vector<FirstPassFinding> first_pass_records(const std::vector<engine::FindingAt>& found) {
+  std::vector<FirstPassFinding> out;
+  out.reserve(found.size());
+  for (const auto& f : found) {
+    FirstPassFinding r;
+    r.stream_id = f.connection_id;
+    r.client = endpoint(f.client_ip, f.client_port, f.ipv6);
+    r.server = endpoint(f.server_ip, f.server_port, f.ipv6);
+    r.withdrawn = f.withdrawn;
+    r.finding = view_of(f.finding);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// What finish() gave could not be shown in the first pass: the frames were
+// dissected already. The second pass marks those findings.
+void note_second_pass_only(FileState& st, const std::vector<engine::FindingAt>& at_finish) {
+  for (const auto& f : at_finish) {
+    if (f.withdrawn || f.result_id == 0) continue;
+    st.second_pass_only[{f.result_id, f.finding.code}] =
+        f.capture_wide ? FindingView::Late::capture_wide : FindingView::Late::capture_end;
+  }
+}
+
 void build_frame_records(FileState& st) {
   st.connections.clear();
   st.frames.clear();
@@ -102,6 +127,8 @@ void build_frame_records(FileState& st) {
       if (at == 0) continue;
       auto v = view_of(f);
       v.moved = moved;
+      if (auto late = st.second_pass_only.find({s.id, f.code}); late != st.second_pass_only.end())
+        v.late = late->second;
       entry_for(st.frames[at], ci).findings.push_back(std::move(v));
     }
   }

@@ -1,6 +1,6 @@
-// Pass logic. First pass (frame not visited): copy the frame out and feed the
-// engine; nothing is shown because findings only exist at the end of the
-// capture. Later passes (visited: tshark -2 second pass, GUI clicks and
+// Pass logic. First pass (frame not visited): copy the frame out, feed the
+// engine, and show the findings that became known at this frame (tshark
+// without -2, Wireshark while loading, display filters applied then). Later passes (visited: tshark -2 second pass, GUI clicks and
 // filters): finish() once, lazily, then show what the engine reported for
 // this frame, without recomputing.
 #include "postdissector.hpp"
@@ -37,7 +37,10 @@ void cleanup_routine() { state_close(); }
 int dissect_rdpcap(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   if (!PINFO_FD_VISITED(pinfo)) {
     feed_frame(tvb, pinfo);
-    return 0;
+    const std::vector<FirstPassFinding>* found = state_first_pass(pinfo->num);
+    if (!found) return 0;
+    add_first_pass(tvb, pinfo, tree, proto_rdpcap, *found);
+    return static_cast<int>(tvb_captured_length(tvb));
   }
   const FrameRecord* record = state_frame(pinfo->num);
   const FileState* st = state();

@@ -79,6 +79,7 @@ void register_prefs(int proto) {
 
 session::AnalyzerOptions options_from_prefs() {
   session::AnalyzerOptions options;
+  options.findings_per_frame = true;  // findings in the first pass (postdissector.cpp)
   if (g_extra_ports) {
     for (guint i = 0; i < g_extra_ports->nranges; ++i) {
       const auto& r = g_extra_ports->ranges[i];

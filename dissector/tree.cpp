@@ -33,6 +33,10 @@ int hf_remediation = -1;
 int hf_client_error = -1;
 int hf_server_event = -1;
 int hf_finding_moved = -1;
+int hf_finding_late = -1;
+int hf_first_pass = -1;
+int hf_stream = -1;
+int hf_withdrawn = -1;
 
 int ett_rdpcap = -1;
 int ett_connection = -1;
@@ -121,6 +125,14 @@ void add_finding(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const Find
     proto_item* m = proto_tree_add_boolean(sub, hf_finding_moved, tvb, 0, 0, TRUE);
     proto_item_set_generated(m);
   }
+  if (f.late != FindingView::Late::no) {
+    const bool wide = f.late == FindingView::Late::capture_wide;
+    proto_item* l = proto_tree_add_string_format_value(
+        sub, hf_finding_late, tvb, 0, 0, wide ? "capture-wide" : "capture-end",
+        wide ? "capture-wide (what the whole capture showed of this server; a second pass only)"
+             : "capture-end (known when the capture ended; a second pass only)");
+    proto_item_set_generated(l);
+  }
   expert_add_info_format(pinfo, item, expert_for(f), "%s: %s", f.code.c_str(), f.title.c_str());
   col_append_fstr(pinfo->cinfo, COL_INFO, " [rdpcap: %s]", f.code.c_str());
 }
@@ -176,6 +188,37 @@ void add_diagnostics(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, int pr
   if (findings > 1) proto_item_append_text(top, " (+%u more)", findings - 1);
 }
 
+// First pass: only what became known at this frame (the connection's final
+// verdict and the capture-wide refinements come with the second pass).
+void add_first_pass(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, int proto,
+                    const std::vector<FirstPassFinding>& found) {
+  proto_item* top = proto_tree_add_item(tree, proto, tvb, 0, 0, ENC_NA);
+  proto_tree* tt = proto_item_add_subtree(top, ett_rdpcap);
+  proto_item* fp = proto_tree_add_boolean_format_value(
+      tt, hf_first_pass, tvb, 0, 0, TRUE,
+      "yes: what became known at this frame; the verdict and capture-wide refinements need a second pass");
+  proto_item_set_generated(fp);
+  guint shown = 0;
+  for (const FirstPassFinding& r : found) {
+    proto_item* ci = proto_tree_add_uint_format(tt, hf_stream, tvb, 0, 0, static_cast<guint32>(r.stream_id),
+                                                "Connection (stream %u): %s \u2192 %s",
+                                                static_cast<guint32>(r.stream_id), r.client.c_str(), r.server.c_str());
+    proto_tree* ct = proto_item_add_subtree(ci, ett_connection);
+    proto_tree_add_string(ct, hf_client, tvb, 0, 0, r.client.c_str());
+    proto_tree_add_string(ct, hf_server, tvb, 0, 0, r.server.c_str());
+    if (r.withdrawn) {
+      proto_item* w = proto_tree_add_string_format_value(ct, hf_withdrawn, tvb, 0, 0, r.finding.code.c_str(),
+                                                         "%s (given earlier; a later fact contradicts it)",
+                                                         r.finding.code.c_str());
+      proto_item_set_generated(w);
+      continue;
+    }
+    if (shown++ == 0) proto_item_append_text(top, ": %s", r.finding.code.c_str());
+    add_finding(tvb, pinfo, ct, r.finding);
+  }
+  if (shown > 1) proto_item_append_text(top, " (+%u more)", shown - 1);
+}
+
 void add_not_analysed(tvbuff_t* tvb, proto_tree* tree, int proto, uint64_t last_analysed) {
   proto_item* top = proto_tree_add_item(tree, proto, tvb, 0, 0, ENC_NA);
   proto_item_append_text(top, ": not analysed (the diagnosis covers frames 1-%" PRIu64
@@ -223,6 +266,16 @@ void register_fields(int proto) {
                           0x0, nullptr, HFILL}},
       {&hf_finding_moved, {"Not tied to a frame (shown at the connection's first frame)",
                            "rdpcap.finding.unplaced", FT_BOOLEAN, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_finding_late, {"Second pass only", "rdpcap.finding.second_pass_only", FT_STRING, BASE_NONE, nullptr,
+                          0x0, "Why the first pass could not show this finding: capture-wide (what the whole "
+                          "capture showed of the server) or capture-end (known when the capture ended)", HFILL}},
+      {&hf_first_pass, {"First pass", "rdpcap.first_pass", FT_BOOLEAN, BASE_NONE, nullptr, 0x0,
+                        "Findings known at this frame while the capture was read once (tshark without -2, "
+                        "Wireshark while loading)", HFILL}},
+      {&hf_stream, {"Stream", "rdpcap.stream", FT_UINT32, BASE_DEC, nullptr, 0x0,
+                    "The engine's connection number in the first pass (order it started following them)", HFILL}},
+      {&hf_withdrawn, {"Withdrawn finding", "rdpcap.finding.withdrawn", FT_STRING, BASE_NONE, nullptr, 0x0,
+                       "A finding given at an earlier frame that a later fact contradicts", HFILL}},
   };
   static int* ett[] = {&ett_rdpcap, &ett_connection, &ett_finding, &ett_evidence};
   proto_register_field_array(proto, hf, G_N_ELEMENTS(hf));

@@ -14,6 +14,10 @@ void register_fields(int proto);
 void add_diagnostics(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, int proto,
                      const FileState& st, const FrameRecord& record);
 
+// First pass: the findings that became known at this frame.
+void add_first_pass(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, int proto,
+                    const std::vector<FirstPassFinding>& found);
+
 // For a frame that arrived after finish() (live capture): says so.
 void add_not_analysed(tvbuff_t* tvb, proto_tree* tree, int proto, uint64_t last_analysed);
 

@@ -23,6 +23,22 @@ const char* end_reason_name(EndReason r) {
   return "closed";
 }
 
+FindingAt finding_at(const model::ConnectionSummary& c, uint64_t stream_id, uint64_t known_at, bool withdrawn,
+                     bool capture_wide, rules::Finding finding) {
+  FindingAt f;
+  f.connection_id = stream_id;
+  f.known_at = known_at;
+  f.withdrawn = withdrawn;
+  f.capture_wide = capture_wide;
+  f.finding = std::move(finding);
+  f.client_ip = c.client_ip;
+  f.server_ip = c.server_ip;
+  f.client_port = c.client_port;
+  f.server_port = c.server_port;
+  f.ipv6 = c.ipv6;
+  return f;
+}
+
 namespace {
 // Changes when anything a rule reads about the connection's progress changed
 // (not on every data segment): then the rules run again on the partial facts.
@@ -93,15 +109,16 @@ struct Analyzer::Impl final : FlowListener {
 
   // Reports the difference between what was given for connection `id` and
   // `now`; `by_content`: a finding whose content changed counts as new.
-  void report_difference(uint64_t id, uint64_t frame, std::vector<GivenFinding>& given,
+  void report_difference(const model::ConnectionSummary& c, uint64_t frame, std::vector<GivenFinding>& given,
                          const std::vector<rules::Finding>& now, bool by_content) {
+    const uint64_t id = c.id;
     std::vector<GivenFinding> next;
     for (const auto& f : now) {
       const GivenFinding g{f.code, finding_digest(f)};
       const auto same = std::find_if(given.begin(), given.end(), [&](const GivenFinding& x) {
         return x.first == g.first && (!by_content || x.second == g.second);
       });
-      if (same == given.end()) new_findings.push_back({id, frame, false, false, f});
+      if (same == given.end()) new_findings.push_back(finding_at(c, id, frame, false, false, f));
       next.push_back(by_content || same == given.end() ? g : *same);
     }
     for (const auto& [code, digest] : given) {
@@ -109,7 +126,7 @@ struct Analyzer::Impl final : FlowListener {
       if (still) continue;
       rules::Finding gone;
       gone.code = code;
-      new_findings.push_back({id, frame, true, false, std::move(gone)});
+      new_findings.push_back(finding_at(c, id, frame, true, false, std::move(gone)));
     }
     given = std::move(next);
   }
@@ -123,7 +140,7 @@ struct Analyzer::Impl final : FlowListener {
     it->second.signature = sig;
     const auto d = with_kerberos(s, [this](const model::ConnectionSummary& c) { return view.diagnose(c); });
     // `at` may be an earlier frame replayed from a pending flow: known now.
-    report_difference(s.id, last_frame.frame, it->second.given, d.findings, false);
+    report_difference(s, last_frame.frame, it->second.given, d.findings, false);
   }
 
   void connection_ended(model::ConnectionSummary&& s, EndReason why) override {
@@ -138,7 +155,7 @@ struct Analyzer::Impl final : FlowListener {
         given = std::move(it->second.given);
         progress.erase(it);
       }
-      report_difference(s.id, last_frame.frame, given, d.findings, true);
+      report_difference(s, last_frame.frame, given, d.findings, true);
     }
     view.add(s);
     std::vector<GivenFinding> given = given_of(d.findings);
@@ -160,7 +177,29 @@ void Analyzer::set_sink(ResultSink* sink) { impl_->sink = sink; }
 
 uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
 
-std::vector<FindingAt> Analyzer::take_new_findings() { return std::exchange(impl_->new_findings, {}); }
+std::vector<FindingAt> Analyzer::take_new_findings() {
+  std::vector<FindingAt> found = std::exchange(impl_->new_findings, {});
+  // A finding given and withdrawn at the same frame was never true at any
+  // frame the caller saw (e.g. "SYN unanswered" on a pending flow's replayed
+  // SYN, answered by the SYN-ACK that made the flow live): drop both.
+  std::vector<bool> drop(found.size(), false);
+  for (size_t w = 0; w < found.size(); ++w) {
+    if (!found[w].withdrawn) continue;
+    for (size_t g = w; g-- > 0;) {
+      const FindingAt& x = found[g];
+      if (drop[g] || x.withdrawn || x.connection_id != found[w].connection_id || x.known_at != found[w].known_at ||
+          x.capture_wide != found[w].capture_wide || x.finding.code != found[w].finding.code)
+        continue;
+      drop[g] = drop[w] = true;
+      break;
+    }
+  }
+  std::vector<FindingAt> out;
+  out.reserve(found.size());
+  for (size_t i = 0; i < found.size(); ++i)
+    if (!drop[i]) out.push_back(std::move(found[i]));
+  return out;
+}
 
 void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
   Impl& s = *impl_;
@@ -206,6 +245,7 @@ void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
 
 AnalysisResult Analyzer::finish() {
   Impl& s = *impl_;
+  const size_t given_at_finish = s.new_findings.size();  // what end_all() gives comes after
   s.tracker.end_all(s.last_frame);
   write_capture_notes(s.stats, s.options.limits, s.kept.not_reported_by_outcome(),
                       s.streaming() ? s.view.servers_not_viewed() : 0);
@@ -219,8 +259,12 @@ AnalysisResult Analyzer::finish() {
     for (const auto& server : s.view.records()) s.sink->on_server(server);
     for (const auto& amendment : pass.amendments) s.sink->on_amendment(amendment);
   }
-  if (s.options.findings_per_frame)
+  if (s.options.findings_per_frame) {
+    for (size_t i = given_at_finish; i < s.new_findings.size(); ++i)
+      if (auto it = pass.result_ids.find(s.new_findings[i].connection_id); it != pass.result_ids.end())
+        s.new_findings[i].result_id = it->second;
     for (auto& f : pass.refinements) s.new_findings.push_back(std::move(f));
+  }
   result.connections = std::move(pass.connections);
   return result;
 }

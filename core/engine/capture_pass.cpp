@@ -77,14 +77,16 @@ void compare_with_given(const KeptConnection& k, uint64_t stream_id, const Conne
     final_codes.insert(f.code);
     if (given.count({f.code, finding_digest(f)})) continue;
     a.added.push_back(f);
-    out.refinements.push_back({stream_id, last_frame, false, true, f});
+    out.refinements.push_back(finding_at(r.summary, stream_id, last_frame, false, true, f));
+    out.refinements.back().result_id = r.summary.id;
   }
   for (const auto& [code, digest] : k.given) {
     if (final_codes.count(code) || std::count(a.removed.begin(), a.removed.end(), code)) continue;
     a.removed.push_back(code);
     rules::Finding gone;
     gone.code = code;
-    out.refinements.push_back({stream_id, last_frame, true, true, std::move(gone)});
+    out.refinements.push_back(finding_at(r.summary, stream_id, last_frame, true, true, std::move(gone)));
+    out.refinements.back().result_id = r.summary.id;
   }
   if (!a.added.empty() || !a.removed.empty()) out.amendments.push_back(std::move(a));
 }
@@ -99,17 +101,18 @@ CapturePass run_capture_pass(std::vector<KeptConnection> kept, const session::Ke
     if (a.client_ip != b.client_ip) return a.client_ip < b.client_ip;
     return a.client_port < b.client_port;
   });
+  CapturePass out;
   std::vector<uint64_t> stream_ids(kept.size());
   std::vector<model::ConnectionSummary> summaries;
   summaries.reserve(kept.size());
   for (size_t i = 0; i < kept.size(); ++i) {
     stream_ids[i] = kept[i].summary.id;
+    if (compare) out.result_ids[kept[i].summary.id] = i + 1;
     summaries.push_back(std::move(kept[i].summary));
     summaries.back().id = i + 1;
     kerberos.attach(summaries.back());
   }
   auto diagnoses = rules::diagnose(summaries, reference_time_s);
-  CapturePass out;
   out.connections.reserve(summaries.size());
   for (size_t i = 0; i < summaries.size(); ++i) {
     out.connections.push_back(

@@ -54,6 +54,7 @@ struct CapturePass {
   std::vector<ConnectionResult> connections;  // first-frame order, ids from 1
   std::vector<Amendment> amendments;          // when compared: per changed connection
   std::vector<FindingAt> refinements;         // the same, one per finding (capture_wide = true)
+  std::map<uint64_t, uint64_t> result_ids;    // when compared: stream id -> id in `connections`
 };
 
 // `kerberos`: the capture's port-88 Kerberos, attached to each connection

@@ -88,7 +88,19 @@ struct FindingAt {
   bool withdrawn = false;      // given earlier on a partial connection, no longer holds
   bool capture_wide = false;   // from the capture-wide pass at finish() (refines an earlier one)
   rules::Finding finding;
+  // The connection, so that a front end can name it without its summary.
+  std::string client_ip, server_ip;
+  uint16_t client_port = 0, server_port = 0;
+  bool ipv6 = false;
+  // Those given by finish() (connections still open at the capture's end, and
+  // the capture-wide refinements): the connection's id in finish()'s result
+  // (ConnectionResult::summary.id); 0 for those given by on_frame().
+  uint64_t result_id = 0;
 };
+
+// A FindingAt for connection `c` (its endpoints copied).
+FindingAt finding_at(const model::ConnectionSummary& c, uint64_t stream_id, uint64_t known_at, bool withdrawn,
+                     bool capture_wide, rules::Finding finding);
 
 // Receives each connection's result when the connection ends, then at
 // finish() the capture-wide records. Called from inside on_frame()/finish().

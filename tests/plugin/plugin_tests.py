@@ -16,7 +16,13 @@ Checks (--check, repeatable; default all):
   expert      tshark -2 -z expert lists every finding with its severity and
               the expected group
   starttls    the TLS after an X.224 confirm on 3389 is decoded by tshark's
-              TLS dissector with the plugin, not without; X.224 fields stay
+              TLS dissector with the plugin, not without (Wireshark 4.0);
+              where tshark does it itself (4.2 and later) the plugin leaves
+              it unchanged; X.224 fields stay
+  onepass     tshark without -2: every finding of the full picture (-2) that
+              is not marked second-pass-only (capture-wide, or known only at
+              the capture's end) is shown by -Y rdpcap.finding in one pass, at
+              the frame -2 places it or later (when its evidence was complete)
   summary     tshark -q -z rdpcap,summary prints the CLI's text report
               (with and without -2)
   robustness  tshark never crashes, on every capture and on corrupted and
@@ -36,7 +42,7 @@ import sys
 import tempfile
 
 NOBODY = 65534
-CHECKS = ["loads", "findings", "expert", "starttls", "summary", "robustness"]
+CHECKS = ["loads", "findings", "onepass", "expert", "starttls", "summary", "robustness"]
 
 
 class Env:
@@ -292,6 +298,69 @@ def check_findings(env, fail):
         fail.add("findings", "no capture with certificate findings for the reference-time check")
 
 
+def two_pass_findings(env, capture, ports):
+    """[(frame, code, second_pass_only)] from tshark -2 -T pdml (the nesting
+    tells which finding a second_pass_only mark belongs to)."""
+    import xml.etree.ElementTree as ET
+    r = env.tshark(["-2", "-r", capture] + tshark_prefs(ports) + ["-Y", "rdpcap.finding", "-T", "pdml"])
+    out = []
+    root = ET.fromstring(r.stdout.decode(errors="replace") or "<pdml/>")
+    for packet in root.iter("packet"):
+        frame = 0
+        for f in packet.iter("field"):
+            if f.get("name") == "num":
+                frame = int(f.get("show"), 0)
+                break
+        for f in packet.iter("field"):
+            if f.get("name") != "rdpcap.finding":
+                continue
+            late = any(c.get("name") == "rdpcap.finding.second_pass_only" for c in f.iter("field"))
+            out.append((frame, f.get("show"), late))
+    return r, out
+
+
+def check_onepass(env, fail):
+    """Findings in one pass (tshark -r without -2; Wireshark while it loads a
+    file with a display filter): what -2 shows, less what it marks as second
+    pass only, is there, at its frame or later (a finding is known only when
+    its evidence is complete)."""
+    shown = compared = late_total = 0
+    for capture in env.captures:
+        ports = tuple(env.server_ports(capture))
+        where = short(capture)
+        r1 = env.tshark(["-r", capture] + tshark_prefs(ports) +
+                        ["-Y", "rdpcap.finding", "-T", "fields", "-E", "aggregator=|",
+                         "-e", "frame.number", "-e", "rdpcap.finding"])
+        if crashed(r1):
+            fail.add(where, "tshark (one pass) crashed: %s" % r1.stderr.decode(errors="replace")[-500:])
+            continue
+        first = collections.defaultdict(list)  # code -> frames where the one pass showed it
+        for line in r1.stdout.decode(errors="replace").splitlines():
+            if not line.strip():
+                continue
+            frame, codes = line.split("\t", 1)
+            for code in codes.split("|"):
+                if code:
+                    first[code].append(int(frame))
+                    shown += 1
+        r2, full = two_pass_findings(env, capture, ports)
+        if crashed(r2):
+            fail.add(where, "tshark -2 -T pdml crashed")
+            continue
+        for frame, code, late in full:
+            if late:
+                late_total += 1
+                continue
+            compared += 1
+            if not any(f >= frame for f in first.get(code, [])):
+                fail.add(where, "%s (frame %d with -2) is not shown in one pass (one pass: %s)"
+                         % (code, frame, sorted(first.get(code, [])) or "never"))
+    print("onepass: %d findings in one pass; %d of -2 compared, %d marked second-pass-only" %
+          (shown, compared, late_total), flush=True)
+    if compared == 0 or shown == 0:
+        fail.add("onepass", "no finding compared: the one pass shows nothing")
+
+
 # tshark -z expert section titles for each severity.
 SECTION = {"error": "Errors", "warning": "Warns", "info": ("Notes", "Chats")}
 
@@ -411,7 +480,7 @@ def frame_table(env, capture, plugin, two_pass=False):
 def check_starttls(env, fail):
     """The switch to TLS happens on the first pass (single pass), and must
     survive the second pass (tshark -2; the GUI redissects the same way)."""
-    with_tls = 0
+    with_tls = native = 0
     for capture in env.captures:
         without = frame_table(env, capture, plugin=False)
         if not any(selected for _, selected, _, _ in without):
@@ -428,7 +497,15 @@ def check_starttls(env, fail):
         x224_without = sum(1 for _, _, present, _ in without if present)
         x224_with = sum(1 for _, _, present, _ in with_1 if present)
         if tls_without != 0:
-            fail.add(where, "tshark decodes TLS on 3389 without the plugin (%d frames): the test proves nothing" % tls_without)
+            # Wireshark 4.2 and later hand the TLS after an X.224 confirm to their TLS dissector themselves
+            # (4.0 shows "TPKT Continuation"): the plugin must then leave that decoding as it is.
+            native += 1
+            if tls_with != tls_without or tls_with_2 != tls_without:
+                fail.add(where, "this tshark decodes TLS on 3389 itself (%d frames); with the plugin %d (one pass), "
+                         "%d (-2)" % (tls_without, tls_with, tls_with_2))
+            if x224_with != x224_without:
+                fail.add(where, "X.224 negotiation fields changed with the plugin: %d vs %d frames" % (x224_with, x224_without))
+            continue
         if continuation and tls_any_with == 0:
             fail.add(where, "no TLS record decoded with the plugin (%d TPKT continuation frames without it)" % continuation)
         if x224_with != x224_without:
@@ -438,8 +515,9 @@ def check_starttls(env, fail):
                      % (tls_with, tls_with_2))
         if tls_with:
             with_tls += 1
-    print("starttls: %d captures with TLS after X.224 decoded by the plugin" % with_tls, flush=True)
-    if with_tls == 0:
+    print("starttls: %d captures with TLS after X.224 decoded by the plugin, %d by this Wireshark itself "
+          "(left as it is)" % (with_tls, native), flush=True)
+    if with_tls + native == 0:
         fail.add("starttls", "no capture showed TLS handshake fields on 3389 with the plugin")
 
 

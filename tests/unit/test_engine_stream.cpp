@@ -169,6 +169,11 @@ TEST_CASE("Findings per frame add up to what finish() says", "[engine][stream]")
     std::vector<engine::FindingAt> per_frame;
     const auto result = run(frames, options, &rec, &per_frame);
     std::map<uint64_t, std::map<std::string, int>> held;  // stream id -> code -> count given
+    std::set<std::tuple<uint64_t, std::string, uint64_t>> given_at;   // (stream id, code, frame)
+    for (const auto& n : per_frame)
+      if (!n.withdrawn) given_at.insert({n.connection_id, n.finding.code, n.known_at});
+    for (const auto& n : per_frame)  // given and withdrawn at one frame: never shown (take_new_findings)
+      if (n.withdrawn) CHECK_FALSE(given_at.count({n.connection_id, n.finding.code, n.known_at}));
     for (const auto& n : per_frame) {
       auto& h = held[n.connection_id];
       if (n.withdrawn)
