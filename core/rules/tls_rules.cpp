@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rules/rule_context.hpp"
+#include "rules/tls_rule_support.hpp"
 #include "tls/tls_parser.hpp"
 #include "tls/tls_names.hpp"
 
@@ -17,32 +18,12 @@ using text::alert_text;
 using text::suite_text;
 using text::version_text;
 
-namespace {
-
-constexpr const char* kSchannelNoCipher =
-    "Schannel event 36874 ('none of the cipher suites supported by the client application are supported by the "
-    "server') or 36888 (fatal alert generated) in the server's System log";
-constexpr const char* kSetupClosed = "mstsc 0x904 (extended 0x7): the connection was ended during setup";
-
-bool is_certificate_alert(uint8_t d) { return d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48; }
+namespace tls_support {
 
 const model::AlertFact* first_fatal(const model::TlsFacts& t, Direction from) {
   for (const auto& a : t.alerts)
     if ((!a.encrypted || a.decrypted) && a.alert.level == 2 && a.from == from) return &a;
   return nullptr;
-}
-
-std::string offered_suites_text(const tls::ClientHello& ch) {
-  std::string out;
-  size_t n = 0;
-  for (uint16_t s : ch.cipher_suites) {
-    if (tls::is_grease(s) || s == 0x00ff || s == 0x5600) continue;  // GREASE, SCSVs
-    if (!out.empty()) out += ", ";
-    const char* name = tls::cipher_suite_name(s);
-    out += name ? name : fmt::format("0x{:04x}", s);
-    ++n;
-  }
-  return out.empty() ? "none" : out;
 }
 
 std::string offered_versions_text(const tls::ClientHello& ch) {
@@ -59,6 +40,49 @@ bool client_offers_version(const tls::ClientHello& ch, uint16_t v) {
   if (ch.supported_versions.empty()) return v <= ch.legacy_version && v >= 0x0300;
   return std::find(ch.supported_versions.begin(), ch.supported_versions.end(), v) != ch.supported_versions.end();
 }
+
+// The handshake step an alert or abort answered.
+std::string step_before(const model::ConnectionSummary& c, uint64_t frame, Direction who) {
+  const auto& t = c.tls;
+  const auto before = [frame](const model::FrameRef& r) { return r.seen() && r.frame <= frame; };
+  if (!before(t.server_hello_at)) return who == Direction::server_to_client ? "in answer to the ClientHello" : "before any ServerHello";
+  if (t.handshake_complete() && before(t.server_encrypted.first) && before(t.client_encrypted.first))
+    return "after the handshake completed";
+  if (who == Direction::client_to_server) {
+    if (before(t.certificate_at) && !before(t.client_key_exchange_at)) return "after the server's certificate";
+    return "after the ServerHello";
+  }
+  if (before(t.client_key_exchange_at)) return "after the client's key exchange";
+  if (before(t.certificate_request_at)) return "after requesting a client certificate";
+  return "after the ServerHello";
+}
+
+}  // namespace tls_support
+
+namespace {
+
+using namespace tls_support;
+
+constexpr const char* kSchannelNoCipher =
+    "Schannel event 36874 ('none of the cipher suites supported by the client application are supported by the "
+    "server') or 36888 (fatal alert generated) in the server's System log";
+
+
+
+std::string offered_suites_text(const tls::ClientHello& ch) {
+  std::string out;
+  size_t n = 0;
+  for (uint16_t s : ch.cipher_suites) {
+    if (tls::is_grease(s) || s == 0x00ff || s == 0x5600) continue;  // GREASE, SCSVs
+    if (!out.empty()) out += ", ";
+    const char* name = tls::cipher_suite_name(s);
+    out += name ? name : fmt::format("0x{:04x}", s);
+    ++n;
+  }
+  return out.empty() ? "none" : out;
+}
+
+
 
 bool client_offers_suite(const tls::ClientHello& ch, uint16_t s) {
   return std::find(ch.cipher_suites.begin(), ch.cipher_suites.end(), s) != ch.cipher_suites.end();
@@ -126,21 +150,6 @@ Inference infer(const RuleContext& ctx, const tls::ClientHello& ch) {
   return inf;
 }
 
-// The handshake step an alert or abort answered.
-std::string step_before(const model::ConnectionSummary& c, uint64_t frame, Direction who) {
-  const auto& t = c.tls;
-  const auto before = [frame](const model::FrameRef& r) { return r.seen() && r.frame <= frame; };
-  if (!before(t.server_hello_at)) return who == Direction::server_to_client ? "in answer to the ClientHello" : "before any ServerHello";
-  if (t.handshake_complete() && before(t.server_encrypted.first) && before(t.client_encrypted.first))
-    return "after the handshake completed";
-  if (who == Direction::client_to_server) {
-    if (before(t.certificate_at) && !before(t.client_key_exchange_at)) return "after the server's certificate";
-    return "after the ServerHello";
-  }
-  if (before(t.client_key_exchange_at)) return "after the client's key exchange";
-  if (before(t.certificate_request_at)) return "after requesting a client certificate";
-  return "after the ServerHello";
-}
 
 void alert_findings(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& c = ctx.conn;
@@ -253,238 +262,11 @@ void no_server_hello(const RuleContext& ctx, const Inference& inf, std::vector<F
   out.push_back(b.build());
 }
 
-void after_server_hello(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& c = ctx.conn;
-  const auto& t = c.tls;
-  const auto& sh = *t.server_hello;
-  const uint16_t version = sh.negotiated_version();
-  const auto traits = tls::cipher_suite_traits(sh.cipher_suite);
-
-  if (version <= 0x0302) {
-    out.push_back(FindingBuilder("tls.weak_version", Severity::warning,
-                                 fmt::format("Negotiated {}, which is deprecated (RFC 8996)", version_text(version)))
-                      .at(t.server_hello_at)
-                      .evidence("negotiated version", version_text(version), t.server_hello_at)
-                      .evidence("client offered versions", t.client_hello ? offered_versions_text(*t.client_hello) : "?",
-                                t.client_hello_at)
-                      .remediation("Enable TLS 1.2 (or 1.3) on both sides and disable TLS 1.0/1.1 once every client "
-                                   "supports it.")
-                      .build());
-  }
-  if (traits.known && (traits.rc4 || traits.des3 || traits.des || traits.null_cipher || traits.export_grade ||
-                       traits.anon || (traits.cbc && (traits.sha1_mac || traits.md5_mac)))) {
-    out.push_back(FindingBuilder("tls.weak_cipher", Severity::warning,
-                                 fmt::format("Weak cipher suite negotiated: {}", suite_text(sh.cipher_suite)))
-                      .at(t.server_hello_at)
-                      .evidence("cipher suite", suite_text(sh.cipher_suite), t.server_hello_at)
-                      .remediation("Prefer AEAD suites (AES-GCM) with ECDHE key exchange; disable RC4, 3DES, NULL, "
-                                   "EXPORT and CBC-SHA1 suites in the server's cipher suite order.")
-                      .build());
-  }
-  if (traits.known && !traits.forward_secret && !traits.tls13 && !traits.anon) {
-    out.push_back(FindingBuilder("tls.no_forward_secrecy", Severity::warning,
-                                 fmt::format("RSA key exchange without forward secrecy: {}", suite_text(sh.cipher_suite)))
-                      .at(t.server_hello_at)
-                      .evidence("cipher suite", suite_text(sh.cipher_suite), t.server_hello_at)
-                      .remediation("Put ECDHE suites first in the server's cipher suite order so that a stolen "
-                                   "server key cannot decrypt recorded sessions.")
-                      .build());
-  }
-  if (version >= 0x0304 && t.certificates.empty()) {  // decrypted with keys: the cert.* rules run instead
-    out.push_back(FindingBuilder("tls.certificate_not_visible", Severity::info,
-                                 "TLS 1.3: the server certificate is encrypted, so it cannot be checked from the capture")
-                      .at(t.server_hello_at)
-                      .evidence("negotiated version", version_text(version), t.server_hello_at)
-                      .remediation("Check the certificate on the server itself (certlm.msc, 'Remote Desktop' store) "
-                                   "or connect with TLS 1.2 while capturing.")
-                      .build());
-  }
-  if (t.hello_retry) {
-    out.push_back(FindingBuilder("tls.hello_retry", Severity::info,
-                                 "The server asked the client to retry with another key share (HelloRetryRequest)")
-                      .at(t.hello_retry_at)
-                      .evidence("HelloRetryRequest",
-                                t.hello_retry->selected_group
-                                    ? fmt::format("group {}", tls::group_name(*t.hello_retry->selected_group)
-                                                                  ? tls::group_name(*t.hello_retry->selected_group)
-                                                                  : std::to_string(*t.hello_retry->selected_group))
-                                    : std::string("no group"),
-                                t.hello_retry_at)
-                      .remediation("Harmless, but costs a round trip: the client's first key share was not one the "
-                                   "server accepts.")
-                      .build());
-  }
-
-  const Closure end = first_closure(c);
-  const auto* client_alert = first_fatal(t, Direction::client_to_server);
-  const auto* server_alert = first_fatal(t, Direction::server_to_client);
-  const bool complete = t.handshake_complete();
-
-  if (client_alert && is_certificate_alert(client_alert->alert.description)) {
-    out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
-                                 fmt::format("The client rejected the server's certificate: alert {}",
-                                             alert_text(client_alert->alert.description)))
-                      .at(client_alert->at)
-                      .evidence("server certificate", t.certificates.empty() ? "not visible" : t.certificates[0].subject,
-                                t.certificate_at)
-                      .evidence("client alert", alert_text(client_alert->alert.description), client_alert->at)
-                      .remediation(rejected_certificate_advice(ctx))
-                      .client_error("mstsc: 'The identity of the remote computer cannot be verified' / certificate "
-                                    "error dialog")
-                      .server_event("Schannel 36887 (fatal alert received)")
-                      .build());
-    return;
-  }
-  if (client_alert && (client_alert->alert.description == 70 ||
-                       (version <= 0x0302 && t.client_hello &&
-                        (!client_offers_version(*t.client_hello, version) || client_alert->alert.description == 80)))) {
-    out.push_back(FindingBuilder("tls.version_mismatch", Severity::error,
-                                 fmt::format("TLS version mismatch: the server chose {}, which the client refuses "
-                                             "(alert {})",
-                                             version_text(version), alert_text(client_alert->alert.description)))
-                      .at(client_alert->at)
-                      .evidence("client offered versions",
-                                t.client_hello ? offered_versions_text(*t.client_hello) : "?", t.client_hello_at)
-                      .evidence("server chose", version_text(version), t.server_hello_at)
-                      .evidence("client alert", alert_text(client_alert->alert.description), client_alert->at)
-                      .remediation("The server only speaks an old TLS version that the client no longer accepts. "
-                                   "Enable TLS 1.2 on the server (SCHANNEL\\Protocols\\TLS 1.2\\Server Enabled=1; "
-                                   "Windows Server 2008 R2 needs KB3080079 for RDP over TLS 1.2; xrdp: "
-                                   "ssl_protocols=TLSv1.2, TLSv1.3). Allowing TLS 1.0 on the client is the insecure "
-                                   "last resort.")
-                      .client_error(kSetupClosed)
-                      .server_event("Schannel 36887 (fatal alert received from the client)")
-                      .build());
-    return;
-  }
-  if (server_alert && server_alert->alert.description == 40 && t.certificate_request) {
-    out.push_back(FindingBuilder("tls.client_certificate_required", Severity::error,
-                                 "The server requires a client certificate and the client did not provide one it "
-                                 "accepts")
-                      .at(server_alert->at)
-                      .evidence("CertificateRequest", "", t.certificate_request_at)
-                      .evidence("server alert", alert_text(40), server_alert->at)
-                      .remediation("A TLS-inspecting gateway or server requires mutual TLS. Configure the client "
-                                   "certificate, or remove the requirement.")
-                      .build());
-    return;
-  }
-  if (client_alert || server_alert) return;  // explained by tls.alert
-
-  if (!complete) {
-    if (end.seen) {
-      const bool client_after_cert = end.by == Direction::client_to_server && t.certificate_at.seen() &&
-                                     !t.client_key_exchange_at.seen() && version < 0x0304;
-      if (client_after_cert) {
-        out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
-                                     fmt::format("The client {} the connection right after the server's certificate, "
-                                                 "without answering: it most likely rejected the certificate",
-                                                 end.how()))
-                          .at(end.at)
-                          .evidence("server certificate",
-                                    t.certificates.empty() ? "not decoded" : t.certificates[0].subject, t.certificate_at)
-                          .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "no ClientKeyExchange",
-                                    end.at)
-                          .remediation("The client did not continue after seeing the certificate. Check the "
-                                       "certificate findings, and whether the user declined the certificate warning.")
-                          .client_error("mstsc: certificate warning declined")
-                          .build());
-        return;
-      }
-      out.push_back(FindingBuilder("tls.handshake_aborted", Severity::error,
-                                   fmt::format("The {} {} the connection during the TLS handshake, {}", end.who(),
-                                               end.how(), step_before(c, end.at.frame, end.by)))
-                        .at(end.at)
-                        .evidence("ServerHello", suite_text(sh.cipher_suite), t.server_hello_at)
-                        .evidence(fmt::format("{} by {}", end.reset ? "RST" : "FIN", end.who()), "", end.at)
-                        .remediation("The handshake was cut without a TLS alert. Look on the side that closed for "
-                                     "Schannel or application errors, and for a middlebox resetting connections.")
-                        .client_error(kSetupClosed)
-                        .build());
-    } else if (c.ended_by_capture) {
-      out.push_back(FindingBuilder("tls.handshake_incomplete", Severity::warning,
-                                   "Capture ends before the TLS handshake completed")
-                        .at(c.last)
-                        .evidence("ServerHello", suite_text(sh.cipher_suite), t.server_hello_at)
-                        .evidence("last packet", "", c.last)
-                        .remediation("Capture longer to see the end of the handshake.")
-                        .build());
-    }
-    return;
-  }
-  // Completed, then the client immediately sent an encrypted alert and left
-  // (FreeRDP's /cert:deny, mstsc declining the certificate warning).
-  bool client_encrypted_alert = false;
-  uint64_t client_alert_records = 0;
-  model::FrameRef alert_at;
-  for (const auto& a : t.alerts)
-    if (a.encrypted && a.from == Direction::client_to_server) {
-      if (!client_encrypted_alert) alert_at = a.at;
-      client_encrypted_alert = true;
-      ++client_alert_records;
-    }
-  // Records besides the alerts: only the client's Finished.
-  const uint64_t client_data_records = t.client_encrypted.records - std::min(t.client_encrypted.records, client_alert_records);
-  const bool rdp_context = c.negotiation.request.has_value() || c.server_port == 3389;
-  if (rdp_context && client_encrypted_alert && version < 0x0304 && client_data_records <= 1 && end.seen &&
-      end.by == Direction::client_to_server) {
-    out.push_back(FindingBuilder("tls.certificate_rejected", Severity::error,
-                                 "The client ended the connection right after the TLS handshake (encrypted alert, no "
-                                 "data): it most likely rejected the server's certificate")
-                      .at(alert_at)
-                      .evidence("server certificate", t.certificates.empty() ? "not decoded" : t.certificates[0].subject,
-                                t.certificate_at)
-                      .evidence("encrypted alert from client", "", alert_at)
-                      .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"), "", end.at)
-                      .remediation("The client closed before sending any RDP data. Check the certificate findings "
-                                   "and whether the user declined the certificate warning.")
-                      .client_error("mstsc: certificate warning declined")
-                      .build());
-  }
-}
-
 }  // namespace
 
-namespace {
-// With key material (issue 11): a connection whose secrets are not in the key
-// logs, or whose records do not decrypt with them, says so as a finding, so
-// that a wrong or foreign key log is never silent.
-void decryption_findings(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& t = ctx.conn.tls;
-  const auto& d = t.decryption;
-  if (!d.keys_given || !t.client_hello || !t.server_hello) return;
-  using S = model::DecryptionFacts::Status;
-  if (d.status == S::no_matching_key) {
-    out.push_back(FindingBuilder("tls.no_matching_key", Severity::info,
-                                 "Key material was given, but none of it is for this connection: it was not decrypted")
-                      .at(t.server_hello_at)
-                      .evidence("key logs", d.detail, t.client_hello_at)
-                      .remediation("The key log belongs to other TLS sessions (another capture, another run of the "
-                                   "client). Use the key log written by the client (SSLKEYLOGFILE) during this capture; "
-                                   "its lines are matched by the ClientHello random.")
-                      .build());
-    return;
-  }
-  if (d.status != S::failed) return;
-  const auto& side = d.client.failed ? d.client : d.server;
-  const char* who = d.client.failed ? "client" : "server";
-  out.push_back(FindingBuilder("tls.decryption_failed", Severity::warning,
-                               fmt::format("A record from the {} did not decrypt with the logged secrets: decryption "
-                                           "of that direction stopped there",
-                                           who))
-                    .at(side.failed_at)
-                    .evidence("record", side.failure, side.failed_at)
-                    .evidence("decrypted before it", fmt::format("{} record{}", side.records, side.records == 1 ? "" : "s"))
-                    .remediation("The key log has secrets for this ClientHello random, but they do not authenticate "
-                                 "its records: the key log was edited or mixed up with another run, or the capture "
-                                 "is damaged. Nothing after this record was read; use the key log the client wrote "
-                                 "during this very capture.")
-                    .build());
-}
-}  // namespace
 
 void tls_rules(const RuleContext& ctx, std::vector<Finding>& out) {
-  decryption_findings(ctx, out);
+  decryption_rules(ctx, out);
   const auto& c = ctx.conn;
   const auto& t = c.tls;
   if (!t.client_error.empty() || !t.server_error.empty()) {
@@ -534,7 +316,7 @@ void tls_rules(const RuleContext& ctx, std::vector<Finding>& out) {
     no_server_hello(ctx, infer(ctx, *t.client_hello), out);
     return;
   }
-  after_server_hello(ctx, out);
+  tls_support::after_server_hello(ctx, out);
 }
 
 }  // namespace rdpcap::rules
