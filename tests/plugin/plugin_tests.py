@@ -25,6 +25,11 @@ Checks (--check, repeatable; default all):
               the frame -2 places it or later (when its evidence was complete)
   summary     tshark -q -z rdpcap,summary prints the CLI's text report
               (with and without -2)
+  keylog      with a TLS key log given only as Wireshark's own
+              -o tls.keylog_file:KEYS, the plugin decrypts as the CLI does
+              with --keylog KEYS: same (frame, code) findings, same text
+              report (-z rdpcap,summary); the decrypted codes the issue asks
+              for are there (cert.expired under TLS 1.3, the NLA failure)
   robustness  tshark never crashes, on every capture and on corrupted and
               truncated copies (editcap -E 0.02 and 0.05 with fixed seeds, cut
               files, hostile captures from tests/limits/hostile_pcap.py), and
@@ -42,7 +47,7 @@ import sys
 import tempfile
 
 NOBODY = 65534
-CHECKS = ["loads", "findings", "onepass", "expert", "starttls", "summary", "robustness"]
+CHECKS = ["loads", "findings", "onepass", "expert", "starttls", "summary", "keylog", "robustness"]
 
 
 class Env:
@@ -538,6 +543,57 @@ def check_summary(env, fail):
                                                          "rdpcap-analyze", "tshark -z rdpcap,summary"))[:40])
                 fail.add(short(capture), "tshark%s -z rdpcap,summary differs from the CLI text report:\n%s"
                          % (" -2" if two_pass else "", diff))
+
+
+# Keyed samples (samples/keys/<name>.keys) and a code each must show only
+# when decrypted.
+KEYLOG_SAMPLES = [("rdp-21-xrdp-tls13-expired-cert-ignore", "cert.expired"),
+                  ("rdp-23-shadow-nla-wrong-password-tls12", "credssp.credentials_rejected"),
+                  ("rdp-25-shadow-nla-ok-tls12-gcm", None)]
+
+
+def check_keylog(env, fail):
+    keys_dir = os.path.join(env.root, "keys")
+    os.makedirs(keys_dir, exist_ok=True)
+    os.chmod(keys_dir, 0o755)
+    for base, code in KEYLOG_SAMPLES:
+        capture = os.path.join(env.pcaps, base + ".pcap")
+        if capture not in env.captures:
+            continue
+        keys = os.path.join(keys_dir, base + ".keys")
+        shutil.copy(os.path.join(env.args.source_dir, "samples", "keys", base + ".keys"), keys)
+        os.chmod(keys, 0o644)
+        doc = cli_json(env, capture, extra=["--keylog", keys])
+        statuses = [c.get("tls", {}).get("decryption", {}).get("status") for c in doc.get("connections", [])]
+        if "decrypted" not in statuses:
+            fail.add(base, "the CLI did not decrypt with its key log: %s" % statuses)
+        want = collections.Counter((f, c) for f, c, _ in cli_findings(doc))
+        if code and not any(c == code for _, c in want):
+            fail.add(base, "the CLI with keys has no %s: %s" % (code, sorted(want)))
+        r = env.tshark(["-2", "-r", capture, "-o", "tls.keylog_file:" + keys, "-Y", "rdpcap.finding", "-T", "fields",
+                        "-E", "aggregator=|", "-e", "frame.number", "-e", "rdpcap.finding"])
+        if crashed(r):
+            fail.add(base, "tshark crashed with the key log: %s" % r.stderr.decode(errors="replace")[-500:])
+            continue
+        got = collections.Counter()
+        for line in r.stdout.decode(errors="replace").splitlines():
+            if line.strip():
+                frame, codes = line.split("\t", 1)
+                for c in codes.split("|"):
+                    if c:
+                        got[(int(frame), c)] += 1
+        if got != want:
+            fail.add(base, "tshark -o tls.keylog_file findings differ from the CLI --keylog: only CLI %s, only tshark %s"
+                     % (sorted((want - got).elements()), sorted((got - want).elements())))
+        want_text = env.cli(["--colour", "never", "--keylog", keys, capture]).stdout.decode(errors="replace")
+        r = env.tshark(["-2", "-q", "-r", capture, "-o", "tls.keylog_file:" + keys, "-z", "rdpcap,summary"])
+        got_text = r.stdout.decode(errors="replace")
+        if got_text != want_text:
+            import difflib
+            diff = "".join(list(difflib.unified_diff(want_text.splitlines(True), got_text.splitlines(True),
+                                                     "rdpcap-analyze --keylog", "tshark -z rdpcap,summary"))[:40])
+            fail.add(base, "with the key log, tshark -z rdpcap,summary differs from the CLI:\n%s" % diff)
+        print("keylog: %s: %d findings agree" % (base, sum(want.values())), flush=True)
 
 
 def corrupt_copies(env):
