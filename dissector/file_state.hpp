@@ -66,6 +66,8 @@ struct ConnectionView {
   std::string tls_version_text;
   std::optional<uint16_t> tls_cipher;
   std::string tls_cipher_text;
+  std::string decryption;              // with key material: model::decryption_text ("" without keys)
+  std::vector<std::string> decrypted;  // text::inner_lines, "label: value" (issue 11)
   uint64_t first_frame = 0;    // first frame that shows this connection in the tree
 };
 

@@ -8,6 +8,7 @@
 #include "display_text.hpp"
 #include "file_state.hpp"
 #include "text/event_text.hpp"
+#include "text/inner_text.hpp"
 #include "text/wire_text.hpp"
 
 namespace rdpcap::plugin {
@@ -110,6 +111,9 @@ void build_frame_records(FileState& st) {
       cv.tls_cipher = s.tls.server_hello->cipher_suite;
       cv.tls_cipher_text = with_hex(text::suite_text(*cv.tls_cipher), *cv.tls_cipher);
     }
+    if (s.tls.decryption.keys_given && s.tls.client_hello)
+      cv.decryption = display_text(model::decryption_text(s.tls.decryption));
+    for (const auto& line : text::inner_lines(s.inner)) cv.decrypted.push_back(display_text(line.label + ": " + line.value));
     st.connections.push_back(std::move(cv));
 
     for (const auto& ev : s.timeline) {

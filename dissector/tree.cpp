@@ -20,6 +20,8 @@ int hf_verdict_text = -1;
 int hf_stage = -1;
 int hf_tls_version = -1;
 int hf_tls_cipher = -1;
+int hf_decryption = -1;
+int hf_decrypted = -1;
 int hf_event = -1;
 int hf_event_from = -1;
 int hf_event_failure = -1;
@@ -156,6 +158,9 @@ void add_connection(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const C
   if (c.tls_cipher)
     proto_tree_add_uint_format_value(ct, hf_tls_cipher, tvb, 0, 0, *c.tls_cipher, "%s",
                                      c.tls_cipher_text.c_str());
+  if (!c.decryption.empty()) proto_tree_add_string(ct, hf_decryption, tvb, 0, 0, c.decryption.c_str());
+  for (const std::string& line : c.decrypted)
+    proto_tree_add_string_format(ct, hf_decrypted, tvb, 0, 0, line.c_str(), "Decrypted: %s", line.c_str());
   for (const EventView& ev : e.events) {
     proto_tree_add_string_format(ct, hf_event, tvb, 0, 0, ev.what.c_str(), "Event (%s): %s%s", ev.from.c_str(),
                                  ev.what.c_str(), ev.failure ? "  \u2190 failure" : "");
@@ -243,6 +248,11 @@ void register_fields(int proto) {
                          VALS(tls_version_names), 0x0, nullptr, HFILL}},
       {&hf_tls_cipher, {"Negotiated TLS cipher suite", "rdpcap.tls.cipher", FT_UINT16, BASE_HEX, nullptr, 0x0,
                         nullptr, HFILL}},
+      {&hf_decryption, {"Decryption", "rdpcap.decryption", FT_STRING, BASE_NONE, nullptr, 0x0,
+                        "With a TLS key log (tls.keylog_file or the capture's secrets): decrypted, no matching key, "
+                        "or failed at a frame", HFILL}},
+      {&hf_decrypted, {"Decrypted fact", "rdpcap.decrypted", FT_STRING, BASE_NONE, nullptr, 0x0,
+                       "What the decrypted CredSSP/RDP records said", HFILL}},
       {&hf_event, {"Event", "rdpcap.event", FT_STRING, BASE_NONE, nullptr, 0x0,
                    "Connection timeline step seen in this frame", HFILL}},
       {&hf_event_from, {"From", "rdpcap.event.from", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},

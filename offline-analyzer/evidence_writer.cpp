@@ -99,6 +99,14 @@ EvidenceResult write_evidence(const session::AnalysisResult& result, const Evide
     out.error = request.output + ": " + writer.error();
     return out;
   }
+  // --evidence-secrets (opt-in, never with --redact): the ticket's capture opens decrypted in Wireshark.
+  if (!request.tls_secrets.empty()) {
+    if (!writer.write_tls_secrets(request.tls_secrets)) {
+      out.error = request.output + ": " + writer.error();
+      return out;
+    }
+    out.secrets_embedded = true;
+  }
 
   std::deque<Pending> window;
   uint64_t next_index = 0;

@@ -20,6 +20,7 @@ struct EvidenceRequest {
   std::string output;                  // pcapng to write
   std::set<uint64_t> connection_ids;   // empty: every connection with findings
   const Secrets* secrets = nullptr;    // non-null: overwrite these bytes
+  std::string tls_secrets;             // --evidence-secrets: NSS key log lines of the kept connections ("" none)
 };
 
 struct EvidenceResult {
@@ -27,6 +28,7 @@ struct EvidenceResult {
   std::string error;
   std::vector<uint64_t> connections;  // ids written
   uint64_t frames = 0, comments = 0, redacted = 0;
+  bool secrets_embedded = false;
 };
 
 // The connections --evidence keeps: those named, else those with findings.

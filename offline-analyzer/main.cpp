@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rdpcap-analyze: %s\n", problem->c_str());
     return 2;
   }
+  ticket.keys = analyzer_options.keys;  // --evidence-secrets
 
   const int threshold = severity_threshold(opt.fail_on);
   bool input_error = false, found = false;

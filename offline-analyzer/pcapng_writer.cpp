@@ -48,6 +48,15 @@ std::string bounded(const std::string& s, size_t max) {
 
 }  // namespace
 
+bool PcapngWriter::write_tls_secrets(const std::string& nss_key_log) {
+  std::vector<uint8_t> body;
+  u32(body, 0x544c534b);  // secrets type TLSK (TLS key log)
+  u32(body, static_cast<uint32_t>(nss_key_log.size()));
+  body.insert(body.end(), nss_key_log.begin(), nss_key_log.end());
+  pad4(body);
+  return emit(block(0x0000000A, body));
+}
+
 PcapngWriter::~PcapngWriter() {
   if (file_) std::fclose(file_);
 }

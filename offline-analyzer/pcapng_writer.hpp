@@ -27,6 +27,9 @@ class PcapngWriter {
   // One EPB. `time_us`: microseconds since the epoch.
   bool write_packet(int64_t time_us, const uint8_t* data, uint32_t captured, uint32_t original,
                     const std::vector<std::string>& comments);
+  // A Decryption Secrets Block (pcapng 4.7) of type TLSK holding NSS key log
+  // lines; written before the packets it decrypts.
+  bool write_tls_secrets(const std::string& nss_key_log);
   bool close();
   const std::string& error() const { return error_; }
   uint64_t packets() const { return packets_; }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -64,6 +65,11 @@ void add_ticket_options(CLI::App& app, TicketOptions& o) {
                "mask user names (X.224 cookie) and TLS SNI in every output, and overwrite them with 'x' in the "
                "evidence capture")
       ->group(group);
+  app.add_flag("--evidence-secrets", o.evidence_secrets,
+               "put the TLS secrets (--keylog, pcapng secrets) of the connections in the evidence capture into it "
+               "(a pcapng Decryption Secrets Block), so that it opens decrypted in Wireshark; secrets are sensitive: "
+               "opt-in, and refused with --redact")
+      ->group(group);
   app.add_flag("--ladder", o.ladder, "text report: a ladder diagram after each connection with a problem")->group(group);
 }
 
@@ -83,6 +89,9 @@ std::optional<std::string> check_ticket_options(TicketOptions& o, const std::vec
         return "--evidence re-reads the capture to copy its packets: it cannot be used with standard input ('-'); "
                "save the capture to a file first";
   if (!o.connections.empty() && o.evidence.empty()) return "--connection selects packets for --evidence: give --evidence too";
+  if (o.evidence_secrets && o.evidence.empty()) return "--evidence-secrets puts secrets into the --evidence capture: give --evidence too";
+  if (o.evidence_secrets && o.redact)
+    return "--evidence-secrets with --redact: a redacted ticket must not carry the TLS secrets; choose one";
   return std::nullopt;
 }
 
@@ -125,6 +134,14 @@ bool write_ticket_outputs(const TicketOptions& o, const session::AnalysisResult&
     request.output = evidence_path;
     request.connection_ids = named;
     request.secrets = o.redact ? &secrets : nullptr;
+    if (o.evidence_secrets && o.keys) {
+      const auto kept = evidence_connections(result, named);
+      for (const auto& r : result.connections) {
+        const auto& hello = r.summary.tls.client_hello;
+        if (!hello || std::find(kept.begin(), kept.end(), r.summary.id) == kept.end()) continue;
+        request.tls_secrets += o.keys->nss_lines(hello->random);
+      }
+    }
     const EvidenceResult written = write_evidence(result, request);
     if (!written.ok) {
       std::fprintf(stderr, "rdpcap-analyze: evidence: %s\n", written.error.c_str());
@@ -134,6 +151,9 @@ bool write_ticket_outputs(const TicketOptions& o, const session::AnalysisResult&
                                                       ? 0
                                                       : evidence_path.find_last_of('/') + 1);
       ticket.evidence_connections = written.connections;
+      if (o.evidence_secrets && !written.secrets_embedded)
+        std::fprintf(stderr, "rdpcap-analyze: %s: --evidence-secrets: no key material for the connections in %s\n",
+                     input.c_str(), evidence_path.c_str());
       if (written.connections.empty())
         std::fprintf(stderr, "rdpcap-analyze: %s: no connection with findings: %s holds no packets\n", input.c_str(),
                      evidence_path.c_str());

@@ -6,11 +6,13 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "tls/keylog.hpp"
 
 namespace rdpcap::cli {
 
@@ -21,6 +23,8 @@ struct TicketOptions {
   std::vector<uint64_t> connections;         // parsed by check_ticket_options
   bool redact = false;
   bool ladder = false;
+  bool evidence_secrets = false;             // --evidence-secrets: embed the kept connections' TLS secrets
+  std::shared_ptr<const tls::KeyLog> keys;   // the key material of the analysis (main sets it), or null
 };
 
 void add_ticket_options(CLI::App& app, TicketOptions& options);

@@ -152,4 +152,28 @@ const SessionSecrets* KeyLog::find(const Random& client_random) const {
   return it == sessions_.end() ? nullptr : &it->second;
 }
 
+std::string KeyLog::nss_lines(const Random& client_random) const {
+  const auto it = sessions_.find(client_random);
+  if (it == sessions_.end()) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto hex = [](const uint8_t* p, size_t n) {
+    std::string out;
+    out.reserve(2 * n);
+    for (size_t i = 0; i < n; ++i) out += kHex[p[i] >> 4], out += kHex[p[i] & 0xf];
+    return out;
+  };
+  const std::string random = hex(client_random.data(), client_random.size());
+  std::string out;
+  const auto line = [&](const char* label, const std::vector<uint8_t>& secret) {
+    if (!secret.empty()) out += std::string(label) + " " + random + " " + hex(secret.data(), secret.size()) + "\n";
+  };
+  const SessionSecrets& s = it->second;
+  line("CLIENT_RANDOM", s.master_secret);
+  line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", s.client_handshake_traffic);
+  line("SERVER_HANDSHAKE_TRAFFIC_SECRET", s.server_handshake_traffic);
+  line("CLIENT_TRAFFIC_SECRET_0", s.client_application_traffic_0);
+  line("SERVER_TRAFFIC_SECRET_0", s.server_application_traffic_0);
+  return out;
+}
+
 }  // namespace rdpcap::tls

@@ -45,6 +45,9 @@ class KeyLog {
   void merge(const KeyLog& other);
 
   const SessionSecrets* find(const Random& client_random) const;
+  // The secrets of one session as NSS key log lines ("" when none): what a
+  // pcapng Decryption Secrets Block of type TLSK carries (--evidence-secrets).
+  std::string nss_lines(const Random& client_random) const;
   size_t size() const { return sessions_.size(); }
   bool empty() const { return sessions_.empty(); }
 

@@ -36,4 +36,33 @@ out=$("$cli" --color never --keylog "$tmp/wrong13.keys" "$pcaps/rdp-26-shadow-nl
 check "TLS 1.3 wrong key: no crash ($rc)" test "$rc" -le 1
 check "TLS 1.3 wrong key: decryption failed at a frame" grep -Eq "decryption: failed: .*record at frame [0-9]+ did not decrypt" <<< "$(tr -s " \n" "  " <<< "$out")"
 check "TLS 1.3 wrong key: no certificate read" bash -c '! grep -q "certificate (decrypted)" <<< "$1"' _ "$out"
+# Markdown and HTML ticket reports say the decryption status and mark the decrypted facts.
+for ext in md html; do
+  "$cli" --keylog "$keys/rdp-23-shadow-nla-wrong-password-tls12.keys" --report "$tmp/r.$ext" \
+    "$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap" > /dev/null; rc=$?
+  check "$ext report with keys: exit 0 or 1 ($rc)" test "$rc" -le 1
+  check "$ext report: decryption status" grep -q "decrypted: client 4 records" "$tmp/r.$ext"
+  # Markdown escapes the punctuation: "NTLM server \(decrypted\)", "RDP\-SERVER".
+  check "$ext report: NTLM server marked decrypted" grep -Eq 'NTLM server \\?\(decrypted\\?\)' "$tmp/r.$ext"
+  check "$ext report: the server's NetBIOS name" grep -Eq 'NetBIOS name RDP\\?-SERVER' "$tmp/r.$ext"
+done
+"$cli" --keylog "$keys/rdp-25-shadow-nla-ok-tls12-gcm.keys" --report "$tmp/other.md" \
+  "$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap" > /dev/null
+check "md report, keys of another capture: no matching key" grep -q "no matching key" "$tmp/other.md"
+# --redact masks the decrypted user and workstation names too.
+out=$("$cli" --color never --redact --keylog "$keys/rdp-23-shadow-nla-wrong-password-tls12.keys" "$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap")
+check "--redact: no decrypted user name" bash -c '! grep -q "user alice" <<< "$1"' _ "$out"
+check "--redact: the NTLM line is still there" grep -q "ntlm client (decrypted): AUTHENTICATE (frame 17): user \[redacted\]" <<< "$out"
+# --evidence-secrets: the evidence pcapng carries the kept connections' secrets (a DSB) and analyses,
+# alone, as with --keylog; without the flag no secret is written; with --redact it is refused.
+k23=$keys/rdp-23-shadow-nla-wrong-password-tls12.keys p23=$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap
+"$cli" --keylog "$k23" --evidence "$tmp/ev.pcapng" --evidence-secrets "$p23" > /dev/null; rc=$?
+check "--evidence-secrets: exit 0 or 1 ($rc)" test "$rc" -le 1
+out=$("$cli" --color never "$tmp/ev.pcapng")
+check "--evidence-secrets: the evidence decrypts with no option" grep -q "decryption: decrypted" <<< "$out"
+check "--evidence-secrets: its findings are the keyed ones" grep -q "credssp.credentials_rejected" <<< "$out"
+"$cli" --keylog "$k23" --evidence "$tmp/ev-plain.pcapng" "$p23" > /dev/null
+check "without --evidence-secrets no secret is embedded" bash -c '! "$1" --color never "$2" | grep -q "decryption:"' _ "$cli" "$tmp/ev-plain.pcapng"
+"$cli" --keylog "$k23" --evidence "$tmp/ev2.pcapng" --evidence-secrets --redact "$p23" > /dev/null 2>&1; rc=$?
+check "--evidence-secrets with --redact: usage error (exit 2, got $rc)" test "$rc" = 2
 finish keylog_cases

@@ -585,6 +585,11 @@ def check_keylog(env, fail):
         if got != want:
             fail.add(base, "tshark -o tls.keylog_file findings differ from the CLI --keylog: only CLI %s, only tshark %s"
                      % (sorted((want - got).elements()), sorted((got - want).elements())))
+        r = env.tshark(["-2", "-r", capture, "-o", "tls.keylog_file:" + keys, "-Y", "rdpcap.decryption", "-T", "fields",
+                        "-e", "rdpcap.decryption", "-e", "rdpcap.decrypted"])
+        shown = r.stdout.decode(errors="replace")
+        if "decrypted:" not in shown:
+            fail.add(base, "the tree has no rdpcap.decryption 'decrypted' with the key log: %r" % shown[:300])
         want_text = env.cli(["--colour", "never", "--keylog", keys, capture]).stdout.decode(errors="replace")
         r = env.tshark(["-2", "-q", "-r", capture, "-o", "tls.keylog_file:" + keys, "-z", "rdpcap,summary"])
         got_text = r.stdout.decode(errors="replace")
