@@ -70,7 +70,7 @@ struct FileRunner::State {
     FileAnalysis out;
     try {
       session::Analyzer analyzer(options);
-      out.read = read_capture(files[index], analyzer, &progress[index]);
+      out.read = capture::read_capture(files[index], analyzer, &progress[index]);
       if (out.read.opened) out.result = analyzer.finish();
     } catch (const std::exception& e) {  // out of memory, mostly
       out.read = ReadResult{};

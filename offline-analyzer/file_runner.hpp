@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "capture_reader.hpp"
+#include "capture/capture_reader.hpp"
 #include "engine/analyzer.hpp"
 
 namespace rdpcap::cli {
@@ -26,6 +26,9 @@ struct RunOptions {
 };
 
 void add_run_options(CLI::App& app, RunOptions& options);
+
+using capture::ReadProgress;
+using capture::ReadResult;
 
 struct FileAnalysis {
   ReadResult read;

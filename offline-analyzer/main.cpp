@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "capture_reader.hpp"
 #include "file_runner.hpp"  // -j, --progress
 #include "key_sources.hpp"  // --keylog, pcapng Decryption Secrets Blocks
 #include "report/code_table.hpp"

@@ -1,14 +1,14 @@
-// Test helper: run the engine over a capture file read with libpcap, the way
-// the CLI does, and query the result.
+// Test helper: run the engine over a capture file read the way the CLI reads
+// it (capture/capture_reader: libpcap, the time clamp), and query the result.
 #pragma once
-
-#include <pcap/pcap.h>
 
 #include <algorithm>
 #include <set>
 #include <string>
 #include <sys/stat.h>
+#include <vector>
 
+#include "capture/capture_reader.hpp"
 #include "engine/analyzer.hpp"
 
 namespace rdpcap::testing {
@@ -24,22 +24,24 @@ inline session::AnalysisResult analyze_file(const std::string& path, std::set<ui
   options.rdp_ports.insert(extra_ports.begin(), extra_ports.end());
   options.reference_time_s = reference_time;
   session::Analyzer analyzer(options);
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
-  if (!p) return analyzer.finish();
-  pcap_pkthdr* h = nullptr;
-  const u_char* data = nullptr;
-  uint64_t n = 0;
-  while (pcap_next_ex(p, &h, &data) == 1) {
-    session::FrameInfo f;
-    f.number = ++n;
-    f.time_us = int64_t{h->ts.tv_sec} * 1000000 + h->ts.tv_usec;
-    f.link_type = static_cast<uint32_t>(pcap_datalink(p));
-    f.wire_length = h->len;
-    analyzer.on_frame(f, util::Bytes(data, h->caplen));
-  }
-  pcap_close(p);
+  capture::read_capture(path, analyzer);
   return analyzer.finish();
+}
+
+// Every frame of a capture, read by the CLI's reader, kept in memory to be
+// re-fed in other orders (numbers and times as the reader gave them).
+struct LoadedFrame {
+  engine::FrameInfo info;
+  std::vector<uint8_t> bytes;
+};
+
+inline std::vector<LoadedFrame> load_frames(const std::string& path, bool* opened = nullptr) {
+  std::vector<LoadedFrame> out;
+  const capture::ReadResult read = capture::for_each_frame(
+      capture::Capture::open_offline(path),
+      [&](const engine::FrameInfo& info, util::Bytes data) { out.push_back({info, {data.begin(), data.end()}}); });
+  if (opened) *opened = read.opened;
+  return out;
 }
 
 inline bool has_finding(const session::ConnectionResult& c, const std::string& code) {

@@ -3,8 +3,6 @@
 // stops after any frame.
 #include <catch2/catch.hpp>
 
-#include <pcap/pcap.h>
-
 #include <string>
 #include <vector>
 
@@ -14,28 +12,12 @@ using namespace rdpcap;
 
 namespace {
 
-struct Frame {
-  session::FrameInfo info;
-  std::vector<uint8_t> bytes;
-};
+using Frame = testing::LoadedFrame;
 
 std::vector<Frame> load(const std::string& name) {
-  std::vector<Frame> out;
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline((std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/" + name).c_str(), errbuf);
-  REQUIRE(p != nullptr);
-  pcap_pkthdr* h = nullptr;
-  const u_char* data = nullptr;
-  while (pcap_next_ex(p, &h, &data) == 1) {
-    Frame f;
-    f.info.number = out.size() + 1;
-    f.info.time_us = int64_t{h->ts.tv_sec} * 1000000 + h->ts.tv_usec;
-    f.info.link_type = static_cast<uint32_t>(pcap_datalink(p));
-    f.info.wire_length = h->len;
-    f.bytes.assign(data, data + h->caplen);
-    out.push_back(std::move(f));
-  }
-  pcap_close(p);
+  bool opened = false;
+  std::vector<Frame> out = testing::load_frames((std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/" + name), &opened);
+  REQUIRE(opened);
   return out;
 }
 

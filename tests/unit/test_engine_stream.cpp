@@ -2,8 +2,6 @@
 // capture: every connection reaches the sink once, whatever the kept-results
 // caps; the sink's findings plus the amendments at finish() are what finish()
 // says; findings per frame add up to the same; a sink changes nothing in finish().
-#include <pcap/pcap.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -12,34 +10,19 @@
 #include <tuple>
 #include <vector>
 
+#include "capture_support.hpp"
 #include "engine/analyzer.hpp"
 
 using namespace rdpcap;
 
 namespace {
 
-struct Frame {
-  engine::FrameInfo info;
-  std::vector<uint8_t> bytes;
-};
+using Frame = testing::LoadedFrame;
 
 std::vector<Frame> load(const std::string& path) {
-  std::vector<Frame> out;
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
-  REQUIRE(p != nullptr);
-  pcap_pkthdr* h = nullptr;
-  const u_char* data = nullptr;
-  while (pcap_next_ex(p, &h, &data) == 1) {
-    Frame f;
-    f.info.number = out.size() + 1;
-    f.info.time_us = int64_t{h->ts.tv_sec} * 1000000 + h->ts.tv_usec;
-    f.info.link_type = static_cast<uint32_t>(pcap_datalink(p));
-    f.info.wire_length = h->len;
-    f.bytes.assign(data, data + h->caplen);
-    out.push_back(std::move(f));
-  }
-  pcap_close(p);
+  bool opened = false;
+  std::vector<Frame> out = testing::load_frames(path, &opened);
+  REQUIRE(opened);
   return out;
 }
 

@@ -1,0 +1,94 @@
+#include "capture/capture_reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include "net/packet.hpp"
+#include "util/time.hpp"
+
+namespace rdpcap::capture {
+
+Capture Capture::open_stream(std::FILE* file, bool is_stdin) {
+  Capture c;
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  if (!p) {
+    if (!is_stdin) std::fclose(file);
+    c.error_ = errbuf;
+    return c;
+  }
+  c.pcap_.reset(p);
+  return c;
+}
+
+Capture Capture::open_offline(const std::string& path) {
+  if (path == "-") return open_stream(stdin, true);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) {
+    Capture c;
+    c.error_ = path + ": " + std::strerror(errno);  // as pcap_open_offline said it
+    return c;
+  }
+  return open_stream(file);
+}
+
+ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress,
+                          const std::atomic<bool>* stop) {
+  ReadResult result;
+  pcap_t* pcap = capture.get();
+  if (!pcap) {
+    result.error = capture.error();
+    return result;
+  }
+  const int link_type = pcap_datalink(pcap);
+  if (!net::link_type_supported(static_cast<uint32_t>(link_type))) {
+    const char* name = pcap_datalink_val_to_name(link_type);
+    result.error = "unsupported link type " + std::to_string(link_type) + (name ? std::string(" (") + name + ")" : "");
+    return result;
+  }
+  result.opened = true;
+  pcap_pkthdr* header = nullptr;
+  const u_char* data = nullptr;
+  uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)
+  while (!stop || !stop->load(std::memory_order_relaxed)) {
+    const int rc = pcap_next_ex(pcap, &header, &data);
+    if (rc == PCAP_ERROR_BREAK) break;  // end of file
+    if (rc != 1) {
+      result.complete = false;
+      result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + pcap_geterr(pcap);
+      break;
+    }
+    ++result.frames;
+    engine::FrameInfo frame;
+    frame.number = result.frames;
+    frame.time_us = util::to_micros(header->ts.tv_sec, header->ts.tv_usec);
+    frame.link_type = static_cast<uint32_t>(link_type);
+    frame.wire_length = header->len;
+    on_frame(frame, util::Bytes(data, header->caplen));
+    bytes += 16 + header->caplen;
+    if (progress && (result.frames & 1023) == 0) progress->bytes.store(bytes, std::memory_order_relaxed);
+  }
+  if (progress) progress->bytes.store(bytes, std::memory_order_relaxed);
+  return result;
+}
+
+ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress* progress,
+                const std::atomic<bool>* stop) {
+  uint64_t n = 0;
+  ReadResult result = for_each_frame(
+      capture,
+      [&](const engine::FrameInfo& frame, util::Bytes data) {
+        analyzer.on_frame(frame, data);
+        if (progress && (++n & 1023) == 0)
+          progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
+      },
+      progress, stop);
+  if (progress) progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
+  return result;
+}
+
+ReadResult read_capture(const std::string& path, engine::Analyzer& analyzer, ReadProgress* progress) {
+  return feed(Capture::open_offline(path), analyzer, progress);
+}
+
+}  // namespace rdpcap::capture

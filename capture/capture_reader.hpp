@@ -1,0 +1,83 @@
+// Reads a capture with libpcap and streams its frames into an engine::Analyzer:
+// the one pcap -> Analyzer loop of the project (CLI, unit tests, fuzz_pcap).
+// Input is a pcap or pcapng file, '-' for standard input, or an open stream.
+// Frames are numbered from 1 as Wireshark counts, and their times go through
+// util::to_micros (clamped: a hostile file can claim any 64-bit time).
+//
+// pcapng Decryption Secrets Blocks are not read here (libpcap does not expose
+// them): the CLI reads them from the file beforehand (tls/pcapng_secrets.hpp,
+// offline-analyzer/key_sources.cpp) and passes them in AnalyzerOptions::keys.
+#pragma once
+
+#include <pcap/pcap.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/analyzer.hpp"
+#include "util/byte_reader.hpp"
+
+namespace rdpcap::capture {
+
+struct ReadResult {
+  bool opened = false;     // false: error says why (unreadable, unsupported link type)
+  bool complete = true;    // false: the file is cut or corrupt after some frames
+  std::string error;       // one line, without the file name
+  uint64_t frames = 0;
+};
+
+// What a reader has done so far, for a progress display in another thread.
+struct ReadProgress {
+  std::atomic<uint64_t> bytes{0};        // input bytes consumed (pcap record headers included)
+  std::atomic<uint64_t> connections{0};  // Analyzer::connections_seen() (feed() only)
+};
+
+// An open libpcap handle.
+class Capture {
+ public:
+  Capture() = default;
+  Capture(Capture&&) = default;
+  Capture& operator=(Capture&&) = default;
+  ~Capture() = default;
+
+  pcap_t* get() const { return pcap_.get(); }
+  explicit operator bool() const { return pcap_ != nullptr; }
+  const std::string& error() const { return error_; }  // why opening failed
+
+  // `path` ("-": standard input).
+  static Capture open_offline(const std::string& path);
+  // An already open stream (fmemopen in the fuzz target); closed with the
+  // Capture (or at once when opening fails), unless it is standard input.
+  static Capture open_stream(std::FILE* file, bool is_stdin = false);
+
+ private:
+  struct PcapClose {
+    void operator()(pcap_t* p) const { pcap_close(p); }
+  };
+  std::unique_ptr<pcap_t, PcapClose> pcap_;
+  std::string error_;
+};
+
+// Called once per frame, in capture order; `data` is valid during the call only.
+using FrameCallback = std::function<void(const engine::FrameInfo& frame, util::Bytes data)>;
+
+// Every frame of `capture` to `on_frame`, until the end of the input, an
+// error (result.complete = false), or `*stop` turns true (checked between
+// frames). `progress` (optional): bytes, every 1024 frames and at the end.
+ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress = nullptr,
+                          const std::atomic<bool>* stop = nullptr);
+
+// Every frame of `capture` into `analyzer` (for_each_frame with
+// Analyzer::on_frame; progress also counts connections). Does not call
+// analyzer.finish().
+ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress* progress = nullptr,
+                const std::atomic<bool>* stop = nullptr);
+
+// open_offline + feed.
+ReadResult read_capture(const std::string& path, engine::Analyzer& analyzer, ReadProgress* progress = nullptr);
+
+}  // namespace rdpcap::capture
