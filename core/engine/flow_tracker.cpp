@@ -20,7 +20,7 @@ FlowTracker::FlowTracker(const AnalyzerOptions& options, CaptureStats& stats, Fl
 bool FlowTracker::ignorable(const net::PlainTcp& t) const {
   const auto rdp = [this](uint16_t p) { return (rdp_port_bits_[p >> 6] >> (p & 63)) & 1; };
   if (rdp(t.sport) || rdp(t.dport) || flows_.may_hold(t.sport, t.dport)) return false;
-  if (!t.payload.empty()) return !proto::looks_like_connection_request(t.payload);
+  if (!t.payload.empty()) return true;  // joined mid-stream: never RDP by content (see on_tcp)
   const bool syn_only = (t.flags & net::tcp_flag::syn) && !(t.flags & net::tcp_flag::ack);
   return !syn_only;  // a SYN may open a flow found by content later
 }
@@ -197,16 +197,13 @@ void FlowTracker::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at) 
     if (Flow* flow = start_connection(key, seg, to_rdp, true, at.time_us)) deliver(*flow, seg, at);
     return;
   }
-  if (!seg.payload.empty()) {
-    if (proto::looks_like_connection_request(seg.payload)) {
-      if (Flow* flow = start_connection(key, seg, true, false, at.time_us)) {
-        flow->conn->set_rdp_by_content();
-        deliver(*flow, seg, at);
-      }
-    }
-    return;
-  }
-  if (syn_only && room_for_flow()) {
+  // Content detection (RDP on a port that is not an RDP port) needs the start
+  // of the client's byte stream: a flow first seen with payload was joined
+  // mid-stream, and bytes in the middle of a stream that happen to look like a
+  // TPKT-framed X.224 Connection Request are not one (bulk traffic gave false
+  // alarms, issue 13). Only a flow whose SYN was seen can become RDP by
+  // content (on_pending).
+  if (syn_only && seg.payload.empty() && room_for_flow()) {
     Flow& flow = flows_[key];
     flow.kind = Flow::Kind::pending;
     flow.last_us = at.time_us;
@@ -225,7 +222,14 @@ void FlowTracker::on_pending(FlowIt it, const net::TcpSegment& seg, const model:
     }
     return;
   }
-  if (!proto::looks_like_connection_request(seg.payload)) {
+  // RDP by content only from the first payload byte of the SYN sender's
+  // stream (sequence number ISN + 1, RFC 9293 3.4): the client speaks first in
+  // RDP (MS-RDPBCGR 1.3.1.1, X.224 Connection Request), so a first payload
+  // from the other side, or one that does not start the stream (its start
+  // not captured), means not RDP.
+  const PendingSegment& syn = flow.pending.front();
+  const bool from_syn_sender = compact(it->first, seg, at).from_a == syn.from_a;
+  if (!from_syn_sender || seg.seq != syn.seq + 1 || !proto::looks_like_connection_request(seg.payload)) {
     erase(it);  // not RDP: forget it
     return;
   }

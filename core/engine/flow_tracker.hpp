@@ -15,12 +15,18 @@
 //   SYN/RST on  |   live    |                                 into the new Connection)
 //   an RDP port | Connection|  segments, ICMP -> Connection
 //   ----------->+-----------+
-//   X.224 CR          | FIN/RST exchange done, idle timeout, capture end:
-//   anywhere -------->|   summary handed to the FlowListener
+//                     | FIN/RST exchange done, idle timeout, capture end:
+//                     |   summary handed to the FlowListener
 //                     v
 //               +-----------+  stray segments: ignored;  a new SYN: port reuse,
 //               |  closed   |  a new flow;  2 min quiet: forgotten;  swept first
 //               +-----------+  when the table is full
+//
+// RDP by content (X.224 CR on a port that is not an RDP port) only where the
+// start of the client's byte stream was seen: a pending flow (its SYN seen)
+// whose first payload comes from the SYN sender at ISN + 1. A flow first seen
+// with payload (joined mid-stream) or whose server speaks first never becomes
+// RDP by content, and the fast path drops such segments (ignorable()).
 //
 // Capture-wide caps (Limits): live connections (max_connections), table
 // entries (max_flows) and bytes buffered by all live connections together
