@@ -10,6 +10,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
@@ -29,6 +30,28 @@ std::string size_text(double bytes) {
   return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
 }
 
+// Streaming NDJSON: every record of one capture, as the engine hands them over.
+class NdjsonSink final : public engine::ResultSink {
+ public:
+  NdjsonSink(std::FILE* to, const std::string& capture, report::StreamTotals& totals)
+      : to_(to), capture_(capture), totals_(totals) {}
+  void on_connection(const engine::ConnectionResult& r, engine::EndReason why) override {
+    totals_.add(r);
+    std::fputs(report::render_ndjson_connection(r, why, capture_).c_str(), to_);
+  }
+  void on_server(const engine::ServerRecord& server) override {
+    std::fputs(report::render_ndjson_server(server, capture_).c_str(), to_);
+  }
+  void on_amendment(const engine::Amendment& amendment) override {
+    std::fputs(report::render_ndjson_amendment(amendment, capture_).c_str(), to_);
+  }
+
+ private:
+  std::FILE* to_;
+  const std::string& capture_;
+  report::StreamTotals& totals_;
+};
+
 }  // namespace
 
 void add_run_options(CLI::App& app, RunOptions& options) {
@@ -47,6 +70,8 @@ struct FileRunner::State {
   std::vector<std::string> files;
   session::AnalyzerOptions options;
   unsigned jobs = 1;
+  bool stream_ndjson = false;
+  bool parallel = false;  // workers read the files (set before they start)
 
   std::mutex mu;
   std::condition_variable cv;
@@ -70,9 +95,24 @@ struct FileRunner::State {
     FileAnalysis out;
     try {
       session::Analyzer analyzer(options);
+      std::optional<NdjsonSink> sink;
+      if (stream_ndjson) {
+        // -j 1: straight to standard output; workers: a spool file each,
+        // copied out by the caller in input order (output identical to -j 1).
+        std::FILE* to = stdout;
+        if (parallel) {
+          out.spool = std::tmpfile();
+          if (!out.spool) throw std::runtime_error("cannot create a temporary file for -j output");
+          to = out.spool;
+        }
+        sink.emplace(to, files[index], out.totals);
+        analyzer.set_sink(&*sink);
+      }
       out.read = capture::read_capture(files[index], analyzer, &progress[index]);
       if (out.read.opened) out.result = analyzer.finish();
     } catch (const std::exception& e) {  // out of memory, mostly
+      if (out.spool) std::fclose(out.spool);
+      out.spool = nullptr;
       out.read = ReadResult{};
       out.read.error = std::string("internal error: ") + e.what();
     }
@@ -143,10 +183,11 @@ struct FileRunner::State {
 };
 
 FileRunner::FileRunner(const std::vector<std::string>& files, const session::AnalyzerOptions& options,
-                       const RunOptions& run)
+                       const RunOptions& run, bool stream_ndjson)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.files = files;
+  s.stream_ndjson = stream_ndjson;
   s.options = options;
   s.jobs = std::max(1u, run.jobs);
   s.done.resize(files.size());
@@ -161,6 +202,7 @@ FileRunner::FileRunner(const std::vector<std::string>& files, const session::Ana
   if (s.show_progress) s.ticker = std::thread([&s] { s.tick(); });
   if (s.jobs > 1 && files.size() > 1) {
     const size_t n = std::min<size_t>(s.jobs, files.size());
+    s.parallel = true;
     for (size_t i = 0; i < n; ++i) s.workers.emplace_back([&s] { s.worker(); });
   }
 }

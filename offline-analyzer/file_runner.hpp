@@ -11,12 +11,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "capture/capture_reader.hpp"
 #include "engine/analyzer.hpp"
+#include "report/json_report.hpp"
 
 namespace rdpcap::cli {
 
@@ -33,12 +35,21 @@ using capture::ReadResult;
 struct FileAnalysis {
   ReadResult read;
   session::AnalysisResult result;  // meaningful when read.opened
+  // Streaming NDJSON (FileRunner's stream_ndjson): the connection, server and
+  // amendment lines already written to standard output (-j 1), or spooled here
+  // for the caller to copy out in input order (-j N); totals of the connection
+  // lines, for the "capture" line the caller writes after them.
+  report::StreamTotals totals;
+  std::FILE* spool = nullptr;  // the caller copies it to standard output and fcloses it
 };
 
 class FileRunner {
  public:
+  // stream_ndjson: each connection's NDJSON line is written when it ends
+  // (engine::ResultSink), then the server and amendment lines at the end of
+  // its capture; result.connections holds only what finish() kept.
   FileRunner(const std::vector<std::string>& files, const session::AnalyzerOptions& options,
-             const RunOptions& run);
+             const RunOptions& run, bool stream_ndjson = false);
   ~FileRunner();  // stops and joins the workers
   FileRunner(const FileRunner&) = delete;
   FileRunner& operator=(const FileRunner&) = delete;

@@ -66,7 +66,10 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false)  // one value per -p, so the captures that follow stay positional
       ->check(CLI::Range(1, 65535));
   auto* json = app.add_flag("--json", opt.json, "one JSON document (schema rdpcap/1)");
-  app.add_flag("--ndjson", opt.ndjson, "one JSON line per connection")->excludes(json);
+  app.add_flag("--ndjson", opt.ndjson,
+               "one JSON line per connection, written when the connection ends, then server, amendment and "
+               "capture records (README: NDJSON records)")
+      ->excludes(json);
   app.add_flag("--failures-only", opt.failures_only, "text report: leave out connections without findings");
   app.add_option("--reference-time", opt.reference_time,
                  "check certificates against this time (YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD or epoch seconds, UTC) instead of the "
@@ -130,13 +133,27 @@ int main(int argc, char** argv) {
 
   const int threshold = severity_threshold(opt.fail_on);
   bool input_error = false, found = false;
-  std::vector<std::string> json_docs;
+  // --ndjson streams each connection's line when it ends, unless a ticket
+  // output needs the whole result first (redaction masks every connection's
+  // secrets in every line; --report/--evidence read the whole result).
+  const bool stream_ndjson = opt.ndjson && !ticket.redact && ticket.report.empty() && ticket.evidence.empty();
+  if (stream_ndjson) std::setvbuf(stdout, nullptr, _IOLBF, 0);  // one line per connection, as it ends
+  size_t json_written = 0;  // --json: documents written so far
+  const bool json_several = opt.files.size() > 1;
+  if (opt.json && json_several)  // {"schema": ..., "captures": [document, ...]}, written as each is done
+    std::fputs(fmt::format("{{\n  \"schema\": \"{}\",\n  \"captures\": [\n", report::json_schema).c_str(), stdout);
   // ---- parallel input and progress: files are read by the runner, results come in input order ----
-  cli::FileRunner runner(opt.files, analyzer_options, run);
+  cli::FileRunner runner(opt.files, analyzer_options, run, stream_ndjson);
   // ---- end parallel input and progress ----
   for (const auto& file : opt.files) {
     cli::FileAnalysis analysis = runner.take(static_cast<size_t>(&file - opt.files.data()));
     const cli::ReadResult& read = analysis.read;
+    if (analysis.spool) {  // -j N streaming NDJSON: this file's lines, in input order
+      std::rewind(analysis.spool);
+      char buffer[1 << 16];
+      for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, analysis.spool)) > 0;) std::fwrite(buffer, 1, n, stdout);
+      std::fclose(analysis.spool);
+    }
     if (!read.opened) {
       std::fprintf(stderr, "rdpcap-analyze: %s: %s\n", file.c_str(), read.error.c_str());
       input_error = true;
@@ -155,8 +172,16 @@ int main(int argc, char** argv) {
     for (const auto& c : result.connections)
       for (const auto& f : c.findings)
         if (static_cast<int>(f.severity) >= threshold) found = true;
+    if (stream_ndjson) {  // the streamed lines count too (connections finish() did not keep)
+      const auto& t = analysis.totals;
+      if ((threshold <= 2 && t.errors) || (threshold <= 1 && t.warnings) || (threshold == 0 && t.infos)) found = true;
+    }
     if (opt.json) {
-      json_docs.push_back(report::render_json(result, file));
+      if (json_several && json_written > 0) std::fputs(",\n", stdout);
+      report::write_json(result, file, stdout, /*final_newline=*/!json_several);
+      ++json_written;
+    } else if (stream_ndjson) {
+      std::fputs(report::render_ndjson_capture(result, analysis.totals, file).c_str(), stdout);
     } else if (opt.ndjson) {
       std::fputs(report::render_ndjson(result, file).c_str(), stdout);
     } else {
@@ -172,21 +197,7 @@ int main(int argc, char** argv) {
       input_error = true;
     // ---- end ticket outputs ----
   }
-  if (opt.json) {
-    if (json_docs.size() == 1) {
-      std::fputs(json_docs.front().c_str(), stdout);
-    } else {
-      // Several captures: {"schema": ..., "captures": [document, ...]}.
-      std::string out = fmt::format("{{\n  \"schema\": \"{}\",\n  \"captures\": [\n", report::json_schema);
-      for (size_t i = 0; i < json_docs.size(); ++i) {
-        std::string doc = json_docs[i];
-        while (!doc.empty() && doc.back() == '\n') doc.pop_back();
-        out += doc + (i + 1 < json_docs.size() ? ",\n" : "\n");
-      }
-      out += "  ]\n}\n";
-      std::fputs(out.c_str(), stdout);
-    }
-  }
+  if (opt.json && json_several) std::fputs(json_written > 0 ? "\n  ]\n}\n" : "  ]\n}\n", stdout);
   std::fflush(stdout);
   if (input_error) return 2;
   return found ? 1 : 0;

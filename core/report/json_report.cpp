@@ -494,7 +494,11 @@ std::string dump(const Json& j, int indent) {
 
 }  // namespace
 
-std::string render_json(const session::AnalysisResult& result, const std::string& capture_name) {
+namespace {
+
+// The document, handed to `emit` piece by piece (header, then each connection).
+template <typename Emit>
+void emit_json(const session::AnalysisResult& result, const std::string& capture_name, Emit&& emit) {
   Json doc;
   doc["schema"] = json_schema;
   doc["tool"] = {{"name", "rdpcap-analyze"}, {"version", RDPCAP_VERSION}};
@@ -502,15 +506,20 @@ std::string render_json(const session::AnalysisResult& result, const std::string
   doc["servers"] = servers_json(result);
   doc["connections"] = Json::array();
   std::string out = dump(doc, 2);  // ends with `"connections": []` and `}`
-  if (result.connections.empty()) return out + "\n";
+  if (result.connections.empty()) {
+    emit(out);
+    return;
+  }
   // One connection's DOM at a time (about 55 KB each), dumped and indented as
   // it would be inside the whole document: memory stays flat however many
   // connections a capture holds, and the text is the same.
   const size_t tail = out.rfind("[]");
   out.resize(tail);
   out += "[\n";
+  emit(out);
   for (size_t i = 0; i < result.connections.size(); ++i) {
     const std::string one = dump(connection_json(result.connections[i]), 2);
+    out.clear();
     size_t from = 0;
     while (from < one.size()) {  // JSON strings hold no raw newline: lines are structure
       const size_t nl = one.find('\n', from);
@@ -521,9 +530,23 @@ std::string render_json(const session::AnalysisResult& result, const std::string
       from = nl + 1;
     }
     out += i + 1 < result.connections.size() ? ",\n" : "\n";
+    emit(out);
   }
-  out += "  ]\n}\n";
-  return out;
+  emit(std::string("  ]\n}"));
+}
+
+}  // namespace
+
+std::string render_json(const session::AnalysisResult& result, const std::string& capture_name) {
+  std::string out;
+  emit_json(result, capture_name, [&out](const std::string& piece) { out += piece; });
+  return out + "\n";
+}
+
+void write_json(const session::AnalysisResult& result, const std::string& capture_name, std::FILE* out,
+                bool final_newline) {
+  emit_json(result, capture_name, [out](const std::string& piece) { std::fwrite(piece.data(), 1, piece.size(), out); });
+  if (final_newline) std::fputc('\n', out);
 }
 
 std::string render_ndjson(const session::AnalysisResult& result, const std::string& capture_name) {
@@ -531,11 +554,83 @@ std::string render_ndjson(const session::AnalysisResult& result, const std::stri
   for (const auto& r : result.connections) {
     Json line;
     line["schema"] = json_schema;
+    line["record"] = "connection";
     line["capture"] = text(capture_name);
     line["connection"] = connection_json(r);
     out += dump(line, -1) + "\n";
   }
   return out;
+}
+
+void StreamTotals::add(const session::ConnectionResult& r) {
+  ++connections;
+  for (const auto& f : r.findings) {
+    if (f.severity == rules::Severity::error)
+      ++errors;
+    else if (f.severity == rules::Severity::warning)
+      ++warnings;
+    else
+      ++infos;
+  }
+}
+
+std::string render_ndjson_connection(const session::ConnectionResult& r, engine::EndReason why,
+                                     const std::string& capture_name) {
+  Json line;
+  line["schema"] = json_schema;
+  line["record"] = "connection";
+  line["capture"] = text(capture_name);
+  line["ended"] = engine::end_reason_name(why);
+  line["connection"] = connection_json(r);
+  return dump(line, -1) + "\n";
+}
+
+std::string render_ndjson_server(const engine::ServerRecord& k, const std::string& capture_name) {
+  Json versions = Json::array(), suites = Json::array(), certificates = Json::array();
+  for (const auto& [v, n] : k.versions) versions.push_back({{"version", text::version_text(v)}, {"handshakes", n}});
+  for (const auto& [c, n] : k.suites) suites.push_back({{"suite", text::suite_text(c)}, {"handshakes", n}});
+  for (const auto& c : k.certificates)
+    certificates.push_back({{"sha256", c.sha256_fingerprint}, {"subject", text(c.subject)}, {"first", frame_json(c.first)}});
+  Json line;
+  line["schema"] = json_schema;
+  line["record"] = "server";
+  line["capture"] = text(capture_name);
+  line["server"] = {{"server", text::endpoint(k.server_ip, k.server_port)},
+                    {"connections", k.connections},
+                    {"tls_versions", versions},
+                    {"cipher_suites", suites},
+                    {"certificates", certificates},
+                    {"certificate_changed", k.certificates.size() > 1}};
+  return dump(line, -1) + "\n";
+}
+
+std::string render_ndjson_amendment(const engine::Amendment& a, const std::string& capture_name) {
+  Json added = Json::array(), removed = Json::array();
+  for (const auto& f : a.added) added.push_back(finding_json(f));
+  for (const auto& code : a.removed) removed.push_back(code);
+  Json line;
+  line["schema"] = json_schema;
+  line["record"] = "amendment";
+  line["capture"] = text(capture_name);
+  line["amends"] = a.connection_id;
+  line["added"] = added;
+  line["removed"] = removed;
+  line["outcome"] = rules::outcome_name(a.verdict.outcome);
+  line["verdict"] = text(a.verdict.text);
+  return dump(line, -1) + "\n";
+}
+
+std::string render_ndjson_capture(const session::AnalysisResult& result, const StreamTotals& totals,
+                                  const std::string& capture_name) {
+  Json summary = capture_json(result, capture_name);
+  summary["connections"] = totals.connections;
+  summary["findings"] = {{"error", totals.errors}, {"warning", totals.warnings}, {"info", totals.infos}};
+  Json line;
+  line["schema"] = json_schema;
+  line["record"] = "capture";
+  line["capture"] = text(capture_name);
+  line["summary"] = summary;
+  return dump(line, -1) + "\n";
 }
 
 }  // namespace rdpcap::report

@@ -47,7 +47,8 @@ check "standard input gives the same connections" bash -c "diff <(grep -v '\"fil
 "$cli" --json "$samples/01-healthy-hybrid-tls12.pcap" "$samples/09-tls-no-shared-cipher-alert.pcap" > "$tmp/two.json"
 check "two files: one document with two captures" bash -c "grep -c '\"schema\": \"rdpcap/1\"' '$tmp/two.json' | grep -qx 3 && grep -q '\"captures\"' '$tmp/two.json'"
 "$cli" --ndjson "$samples/22-mixed-two-servers.pcap" > "$tmp/lines.ndjson"
-check "--ndjson: one line per connection" test "$(wc -l < "$tmp/lines.ndjson")" = "$(grep -c '"verdict"' "$tmp/a.json")"
+check "--ndjson: one connection record per connection" test "$(grep -c '"record":"connection"' "$tmp/lines.ndjson")" = "$(grep -c '"verdict"' "$tmp/a.json")"
+check "--ndjson: a capture record last" bash -c "tail -1 '$tmp/lines.ndjson' | grep -q '\"record\":\"capture\"'"
 
 # Terminal safety: a cookie made of an ANSI escape and a bell must not reach
 # the terminal raw (the same byte count keeps the TPKT lengths valid).
