@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "session/direction_handler.hpp"
-#include "x509/certificate_facts.hpp"
+#include "x509/certificate_cache.hpp"
 
 namespace rdpcap::session {
 
@@ -64,7 +64,7 @@ void Connection::DirectionHandler::on_certificates(const std::vector<util::Bytes
       conn_.limit_hit("certificates kept per connection");
       break;
     }
-    t.certificates.push_back(x509::read_certificate(der));
+    t.certificates.push_back(x509::read_certificate_cached(der));
   }
   conn_.note(events::certificate(t.certificates, certs.size(), at));
 }
