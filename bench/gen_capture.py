@@ -483,14 +483,21 @@ def flow_size(rng):
 
 # ----------------------------------------------------------------------------- main
 
-def generate(size, out, manifest_path, seed, rdp_percent, samples_dir, expected_dir, concurrency=24):
+def generate(size, out, manifest_path, seed, rdp_percent, samples_dir, expected_dir, concurrency=24,
+             rdp_bytes_percent=None):
+    """rdp_percent: RDP connections as a share of TCP connections; or, when
+    rdp_bytes_percent is given, RDP frames as a share of the file's bytes
+    (0: bulk traffic only, no RDP connection at all)."""
     rng = random.Random(seed)
     samples = load_samples(samples_dir, expected_dir)
     payloads = Payloads(rng)
+    by_bytes = rdp_bytes_percent is not None
 
     # Plan the bulk flows: sizes until the byte budget is used (frames ~ payload + headers).
     per_segment_overhead = 16 + 54 + (16 + 54) / 2   # data frame + half an ACK frame
     episode_bytes_one_round = sum(s.bytes for s in samples)
+    if by_bytes:
+        episode_bytes_one_round = int(size * rdp_bytes_percent / 100.0)
     budget = max(size - 24 - episode_bytes_one_round, 0)
     plan, est = [], 0
     while est < budget:
@@ -504,7 +511,14 @@ def generate(size, out, manifest_path, seed, rdp_percent, samples_dir, expected_
     order = list(samples)
     rng.shuffle(order)
     episodes, conns = [], 0
-    while conns < max(wanted, conns_per_round):
+    if by_bytes:  # round robin until the RDP byte share is reached
+        rdp_bytes = 0
+        while rdp_bytes < episode_bytes_one_round:
+            s = order[len(episodes) % len(order)]
+            episodes.append(s)
+            conns += len(s.kinds)
+            rdp_bytes += s.bytes
+    while not by_bytes and conns < max(wanted, conns_per_round):
         s = order[len(episodes) % len(order)]
         episodes.append(s)
         conns += len(s.kinds)
@@ -616,7 +630,9 @@ def generate(size, out, manifest_path, seed, rdp_percent, samples_dir, expected_
     manifest = {
         'generator': 'bench/gen_capture.py', 'version': VERSION, 'seed': seed,
         'size_requested': size, 'file': os.path.basename(out), 'bytes': w.bytes, 'frames': w.frames,
-        'link_rate_bps': LINK_RATE_BPS, 'rdp_percent_requested': rdp_percent,
+        'link_rate_bps': LINK_RATE_BPS, 'rdp_percent_requested': None if by_bytes else rdp_percent,
+        'rdp_bytes_percent_requested': rdp_bytes_percent,
+        'rdp_bytes_percent': round(100.0 * sum(s.bytes for s in episodes) / max(w.bytes, 1), 2),
         'tcp_connections': {'bulk': stats['bulk_tcp_flows_started'], 'rdp_samples': total_rdp},
         'frames_by_kind': stats,
         'spliced_copies': copies,
@@ -664,11 +680,14 @@ def main(argv=None):
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--rdp-percent', type=float, default=3.0,
                     help='RDP connections as a percentage of all TCP connections (default 3)')
+    ap.add_argument('--rdp-bytes-percent', type=float,
+                    help='instead: RDP frames as a percentage of the file bytes (0: bulk traffic only)')
     ap.add_argument('--samples', default=os.path.join(TOP, 'samples', 'pcaps'))
     ap.add_argument('--expected', default=os.path.join(TOP, 'samples', 'expected'))
     a = ap.parse_args(argv)
     manifest_path = a.manifest or (a.out[:-5] if a.out.endswith('.pcap') else a.out) + '.manifest.json'
-    m = generate(parse_size(a.size), a.out, manifest_path, a.seed, a.rdp_percent, a.samples, a.expected)
+    m = generate(parse_size(a.size), a.out, manifest_path, a.seed, a.rdp_percent, a.samples, a.expected,
+                 rdp_bytes_percent=a.rdp_bytes_percent)
     print('%s: %d bytes, %d frames, %d bulk TCP connections, %d RDP connections in %d kinds; manifest %s' % (
         a.out, m['bytes'], m['frames'], m['tcp_connections']['bulk'], m['rdp_connections'],
         len(m['kinds']), manifest_path))
