@@ -9,11 +9,7 @@
 
 namespace rdpcap::tls {
 
-using util::ByteReader;
-using util::Bytes;
-using util::ParseResult;
-using util::ParseStatus;
-using namespace detail;
+using namespace detail;  // Cursor, and util::Bytes, ByteReader, ParseResult, ParseStatus
 
 namespace {
 // The certificate_list both versions share (RFC 5246 7.4.2; RFC 8446 4.4.2):

@@ -9,11 +9,7 @@
 
 namespace rdpcap::tls {
 
-using util::ByteReader;
-using util::Bytes;
-using util::ParseResult;
-using util::ParseStatus;
-using namespace detail;
+using namespace detail;  // Cursor, and util::Bytes, ByteReader, ParseResult, ParseStatus
 
 // RFC 6101 E.1 (SSL 2.0 record header, 2-byte form) + E.2 / RFC 5246 E.2
 // CLIENT-HELLO: msg_type(1)=1, version(2), cipher_spec_length(2),

@@ -13,11 +13,7 @@
 
 namespace rdpcap::tls {
 
-using util::ByteReader;
-using util::Bytes;
-using util::ParseResult;
-using util::ParseStatus;
-using namespace detail;
+using namespace detail;  // Cursor, and util::Bytes, ByteReader, ParseResult, ParseStatus
 
 namespace {
 // RFC 6066 3: server_name extension (ServerNameList).

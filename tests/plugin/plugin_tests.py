@@ -194,8 +194,9 @@ def tshark_prefs(ports=(), reference_time=None):
     return argv
 
 
-def tshark_findings(env, capture, ports=(), reference_time=None):
-    r = env.tshark(["-2", "-r", capture] + tshark_prefs(ports, reference_time) +
+def tshark_findings(env, capture, ports=(), reference_time=None, two_pass=True):
+    """(tshark run, [(frame, code)]) of the rdpcap.finding fields."""
+    r = env.tshark((["-2"] if two_pass else []) + ["-r", capture] + tshark_prefs(ports, reference_time) +
                    ["-Y", "rdpcap.finding", "-T", "fields", "-E", "aggregator=|",
                     "-e", "frame.number", "-e", "rdpcap.finding"])
     out = []
@@ -333,21 +334,14 @@ def check_onepass(env, fail):
     for capture in env.captures:
         ports = tuple(env.server_ports(capture))
         where = short(capture)
-        r1 = env.tshark(["-r", capture] + tshark_prefs(ports) +
-                        ["-Y", "rdpcap.finding", "-T", "fields", "-E", "aggregator=|",
-                         "-e", "frame.number", "-e", "rdpcap.finding"])
+        r1, found = tshark_findings(env, capture, ports, two_pass=False)
         if crashed(r1):
             fail.add(where, "tshark (one pass) crashed: %s" % r1.stderr.decode(errors="replace")[-500:])
             continue
         first = collections.defaultdict(list)  # code -> frames where the one pass showed it
-        for line in r1.stdout.decode(errors="replace").splitlines():
-            if not line.strip():
-                continue
-            frame, codes = line.split("\t", 1)
-            for code in codes.split("|"):
-                if code:
-                    first[code].append(int(frame))
-                    shown += 1
+        for frame, code in found:
+            first[code].append(frame)
+        shown += len(found)
         r2, full = two_pass_findings(env, capture, ports)
         if crashed(r2):
             fail.add(where, "tshark -2 -T pdml crashed")
