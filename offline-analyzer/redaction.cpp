@@ -7,6 +7,10 @@ namespace rdpcap::cli {
 
 namespace {
 
+bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool equal_at(const uint8_t* data, size_t size, size_t pos, const std::string& what) {
@@ -50,16 +54,27 @@ Secrets collect_secrets(const session::AnalysisResult& result) {
     // Decrypted NTLM AUTHENTICATE and Client Info names (issue 11): the fields themselves are
     // masked by redact_result; names long enough are also masked wherever a text quotes them.
     const auto& in = r.summary.inner;
-    const auto add_name = [&](const std::string& v) {
-      if (v.size() >= kMinFreeLength) add(out, seen, v, "", "");
+    // Shorter names ("vm", "bob") are masked only where the texts quote them: after "DOMAIN\\",
+    // "user ", "for ", "from [workstation ]", or before "\\" (core/text/inner_text, rules/nla_rules).
+    const auto add_user = [&](const std::string& v) {
+      if (v.size() >= kMinFreeLength) return add(out, seen, v, "", "");
+      for (const char* p : {"\\", "user ", "for "}) add(out, seen, v, p, "");
+    };
+    const auto add_domain = [&](const std::string& v) {
+      if (v.size() >= kMinFreeLength) return add(out, seen, v, "", "");
+      for (const char* p : {"user ", "for "}) add(out, seen, v, p, "\\");
+    };
+    const auto add_workstation = [&](const std::string& v) {
+      if (v.size() >= kMinFreeLength) return add(out, seen, v, "", "");
+      for (const char* p : {"from workstation ", "from "}) add(out, seen, v, p, "");
     };
     if (in.ntlm_authenticate) {
-      add_name(in.ntlm_authenticate->user);
-      add_name(in.ntlm_authenticate->domain);
-      add_name(in.ntlm_authenticate->workstation);
+      add_user(in.ntlm_authenticate->user);
+      add_domain(in.ntlm_authenticate->domain);
+      add_workstation(in.ntlm_authenticate->workstation);
     }
-    add_name(in.client_info_user);
-    add_name(in.client_info_domain);
+    add_user(in.client_info_user);
+    add_domain(in.client_info_domain);
   }
   // Longest first, so that a secret containing another is masked whole.
   std::stable_sort(out.items.begin(), out.items.end(),
@@ -74,13 +89,24 @@ std::string redact_text(const std::string& text, const Secrets& secrets) {
         equal_at(reinterpret_cast<const uint8_t*>(out.data()), out.size(), 0, s.value))
       return kRedacted;
   for (const auto& s : secrets.items) {
-    if (s.value.size() < kMinFreeLength) continue;
+    const bool in_context = s.value.size() < kMinFreeLength;
+    // A short value is masked only in its context, and only as a whole word ("from vm," not "from vmware").
+    if (in_context && s.prefix.empty() && s.suffix.empty()) continue;
+    const auto* data = reinterpret_cast<const uint8_t*>(out.data());
+    const size_t total = s.prefix.size() + s.value.size() + s.suffix.size();
     std::string result;
     size_t i = 0;
     while (i < out.size()) {
-      if (equal_at(reinterpret_cast<const uint8_t*>(out.data()), out.size(), i, s.value)) {
+      const size_t end = i + total;
+      const bool hit = equal_at(data, out.size(), i, s.prefix) &&
+                       equal_at(data, out.size(), i + s.prefix.size(), s.value) &&
+                       equal_at(data, out.size(), i + s.prefix.size() + s.value.size(), s.suffix) &&
+                       (!in_context || !s.suffix.empty() || end >= out.size() || !word_char(out[end]));
+      if (hit) {
+        result += s.prefix;
         result += kRedacted;
-        i += s.value.size();
+        result += s.suffix;
+        i = end;
       } else {
         result += out[i++];
       }

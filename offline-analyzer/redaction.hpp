@@ -39,8 +39,9 @@ Secrets collect_secrets(const session::AnalysisResult& result);
 // or quotes it (cookie, SNI, certificate names, finding texts, timeline labels).
 void redact_result(session::AnalysisResult& result, const Secrets& secrets);
 
-// Replaces `text`'s occurrences of the secrets' values (length >= kMinFreeLength)
-// with "[redacted]".
+// Replaces `text`'s occurrences of the secrets' values with "[redacted]": values of
+// kMinFreeLength bytes or more anywhere, shorter ones only as a whole word in their
+// prefix/suffix context (a decrypted workstation "vm" in "from vm").
 std::string redact_text(const std::string& text, const Secrets& secrets);
 
 // Overwrites occurrences in `data` with 'x' (same length). Returns how many.

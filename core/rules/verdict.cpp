@@ -113,6 +113,10 @@ Verdict decide_verdict(const model::ConnectionSummary& c, const std::vector<Find
           v.text += "; but " + f.title;
           break;
         }
+      // A key log that does not authenticate the records adds nothing: the verdict stays the
+      // cleartext inference, and says so.
+      if (c.tls.decryption.status == model::DecryptionFacts::Status::failed)
+        v.text += "; judged from the traffic's shape only (its records did not decrypt)";
       break;
     case Outcome::incomplete:
       v.text = cause ? cause->title : fmt::format("capture ends during setup (stage {})", model::stage_name(c.stage));

@@ -25,6 +25,7 @@ out=$("$cli" --color never --keylog "$tmp/wrong.keys" "$pcaps/rdp-25-shadow-nla-
 check "wrong key: no crash ($rc)" test "$rc" -le 1
 check "wrong key: decryption failed at a frame" grep -Eq "decryption: failed: .*record at frame [0-9]+ did not decrypt" <<< "$(tr -s " \n" "  " <<< "$out")"
 check "wrong key: finding tls.decryption_failed" grep -q "tls.decryption_failed" <<< "$out"
+check "wrong key: the verdict says it is judged from the traffic only" grep -q "judged from the traffic's shape only (its records did not decrypt)" <<< "$(tr -s " \n" "  " <<< "$out")"
 check "wrong key: nothing parsed from it" bash -c '! grep -q "(decrypted)" <<< "$1"' _ "$out"
 json=$("$cli" --json --keylog "$tmp/wrong.keys" "$pcaps/rdp-25-shadow-nla-ok-tls12-gcm.pcap")
 check "wrong key: JSON status failed" grep -q '"status": "failed"' <<< "$json"
@@ -52,6 +53,8 @@ check "md report, keys of another capture: no matching key" grep -q "no matching
 # --redact masks the decrypted user and workstation names too.
 out=$("$cli" --color never --redact --keylog "$keys/rdp-23-shadow-nla-wrong-password-tls12.keys" "$pcaps/rdp-23-shadow-nla-wrong-password-tls12.pcap")
 check "--redact: no decrypted user name" bash -c '! grep -q "user alice" <<< "$1"' _ "$out"
+check "--redact: no short decrypted workstation name (vm)" bash -c '! grep -Eq "from (workstation )?vm\b" <<< "$1"' _ "$(tr -s " \n" "  " <<< "$out")"
+check "--redact: the workstation is masked in the evidence text" grep -q "from workstation \[redacted\]" <<< "$(tr -s " \n" "  " <<< "$out")"
 check "--redact: the NTLM line is still there" grep -q "ntlm client (decrypted): AUTHENTICATE (frame 17): user \[redacted\]" <<< "$out"
 # --evidence-secrets: the evidence pcapng carries the kept connections' secrets (a DSB) and analyses,
 # alone, as with --keylog; without the flag no secret is written; with --redact it is refused.
