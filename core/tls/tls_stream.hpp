@@ -93,6 +93,7 @@ class TlsStream {
   size_t retained_bytes() const { return record_buf_.capacity() + handshake_buf_.capacity(); }
 
  private:
+  void on_complete_record(util::Bytes record, bool sslv2, const util::FrameRef& at, TlsObserver& obs);
   void on_record(uint8_t type, uint16_t version, util::Bytes fragment, const util::FrameRef& at, TlsObserver& obs);
   void decrypt_record(uint8_t type, uint16_t version, util::Bytes fragment, const util::FrameRef& at,
                       TlsObserver& obs);
