@@ -121,7 +121,8 @@ struct Analyzer::Impl final : FlowListener {
       if (same == given.end()) new_findings.push_back(finding_at(c, id, frame, false, false, f));
       next.push_back(by_content || same == given.end() ? g : *same);
     }
-    for (const auto& [code, digest] : given) {
+    for (const auto& was : given) {
+      const std::string& code = was.first;  // not a structured binding: clang 14 cannot capture one
       const bool still = std::any_of(now.begin(), now.end(), [&](const rules::Finding& f) { return f.code == code; });
       if (still) continue;
       rules::Finding gone;
