@@ -1,0 +1,199 @@
+#include "report/json_writer.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace rdpcap::report {
+
+namespace {
+
+// The UTF-8 sequence at s[i] (Unicode 15, table 3-7 "Well-Formed UTF-8 Byte
+// Sequences", the same set as RFC 3629): its length and code point, or
+// length 0 and how many of its bytes were a valid beginning (0 for a byte
+// that cannot start a sequence; up to the end of s for a cut sequence).
+struct Utf8Sequence {
+  size_t length = 0;
+  size_t valid_prefix = 0;
+  uint32_t cp = 0;
+};
+
+Utf8Sequence utf8_at(std::string_view s, size_t i) {
+  const auto c = static_cast<uint8_t>(s[i]);
+  size_t n = 0;
+  uint32_t cp = 0;
+  uint8_t lo = 0x80, hi = 0xBF;  // the second byte's range; later ones are 80..BF
+  if (c < 0x80) return {1, 1, c};
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2, cp = c & 0x1Fu;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3, cp = c & 0x0Fu;
+    if (c == 0xE0) lo = 0xA0;  // no overlong form
+    if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogate
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4, cp = c & 0x07u;
+    if (c == 0xF0) lo = 0x90;  // no overlong form
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return {};
+  }
+  for (size_t k = 1; k < n; ++k) {
+    if (i + k >= s.size()) return {0, k, 0};
+    const auto b = static_cast<uint8_t>(s[i + k]);
+    if (b < lo || b > hi) return {0, k, 0};
+    lo = 0x80, hi = 0xBF;
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  return {n, n, cp};
+}
+
+// Characters JSON allows raw but a terminal must not get raw (the set
+// util::escape_text escapes): DEL, C1 controls (U+009B is CSI to an 8-bit
+// terminal), zero-width and bidi format characters, the byte order mark.
+bool terminal_unsafe(uint32_t cp) {
+  return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+// Bytes that end a run of printable ASCII copied as it is: controls, '"',
+// '\\', DEL and every byte of a multi-byte sequence.
+constexpr std::array<bool, 256> kEndsRun = [] {
+  std::array<bool, 256> t{};
+  for (size_t b = 0; b < t.size(); ++b) t[b] = b < 0x20 || b >= 0x7F || b == '"' || b == '\\';
+  return t;
+}();
+
+void u_escape(std::string& out, uint32_t cp) {  // \uxxxx, lower-case hex as nlohmann and fmt "{:04x}"
+  static constexpr char hex[] = "0123456789abcdef";
+  const char e[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
+  out.append(e, 6);
+}
+
+}  // namespace
+
+void JsonWriter::string(std::string_view s, bool per_byte) {
+  out_ += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = i;  // printable ASCII needing no escape, copied as one piece
+    while (run < s.size() && !kEndsRun[static_cast<uint8_t>(s[run])]) ++run;
+    out_.append(s, i, run - i);
+    i = run;
+    if (i == s.size()) break;
+    const Utf8Sequence seq = utf8_at(s, i);
+    if (seq.length == 0) {  // invalid: U+FFFD for this byte or this maximal invalid subpart
+      out_ += "\xEF\xBF\xBD";
+      i += per_byte || seq.valid_prefix == 0 ? 1 : seq.valid_prefix;
+      continue;
+    }
+    switch (seq.cp) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\b': out_ += "\\b"; break;
+      case '\f': out_ += "\\f"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      default:
+        if (seq.cp < 0x20 || terminal_unsafe(seq.cp))
+          u_escape(out_, seq.cp);
+        else
+          out_.append(s, i, seq.length);
+    }
+    i += seq.length;
+  }
+  out_ += '"';
+}
+
+void JsonWriter::next_item() {
+  if (open_.empty()) return;  // the top-level value
+  if (open_.back().empty)
+    open_.back().empty = false;
+  else
+    out_ += ',';
+  if (pretty_) {
+    out_ += '\n';
+    out_.append(2 * open_.size(), ' ');
+  }
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!open_.empty() && open_.back().close == '}') well_formed_ = false;  // a member without its key
+  next_item();
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
+  next_item();
+  string(name, false);
+  out_ += pretty_ ? ": " : ":";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::open(char bracket) {
+  before_value();
+  out_ += bracket;
+  open_.push_back({bracket == '{' ? '}' : ']', true});
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char bracket) {
+  if (open_.empty() || open_.back().close != bracket || after_key_) {
+    well_formed_ = false;
+    return *this;
+  }
+  const bool empty = open_.back().empty;
+  open_.pop_back();
+  if (pretty_ && !empty) {
+    out_ += '\n';
+    out_.append(2 * open_.size(), ' ');
+  }
+  out_ += bracket;
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+  before_value();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+  before_value();
+  string(s, false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::text(std::string_view s) {
+  before_value();
+  string(s, true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(int64_t v) {
+  before_value();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  out_.append(digits, end);
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(uint64_t v) {
+  before_value();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  out_.append(digits, end);
+  return *this;
+}
+
+}  // namespace rdpcap::report
