@@ -4,62 +4,74 @@
 #include <map>
 
 #include "report/json_parts.hpp"
+#include "report/json_report.hpp"
 #include "rules/rule_context.hpp"
 #include "text/wire_text.hpp"
 
 namespace rdpcap::report::json {
 
-Json servers_json(const session::AnalysisResult& result) {
+void write_servers(W& w, const session::AnalysisResult& result) {
   std::map<std::string, std::vector<const session::ConnectionResult*>> by_server;
   for (const auto& r : result.connections) by_server[rules::server_key(r.summary)].push_back(&r);
-  Json out = Json::array();
+  w.begin_array();
   for (const auto& [server, conns] : by_server) {
     std::map<std::string, int> completed;
     std::map<std::string, int> outcomes;
-    Json ids = Json::array();
+    w.begin_object().field("server", server).key("connections").begin_array();
     for (const auto* r : conns) {
-      ids.push_back(r->summary.id);
+      w.value(r->summary.id);
       ++outcomes[rules::outcome_name(r->verdict.outcome)];
       const auto& t = r->summary.tls;
       if (t.handshake_complete())
         ++completed[text::version_text(t.server_hello->negotiated_version()) + " " +
                     text::suite_text(t.server_hello->cipher_suite)];
     }
-    Json accepted = Json::array();
-    for (const auto& [what, n] : completed) accepted.push_back({{"tls", what}, {"handshakes", n}});
-    Json outcome_counts;
-    for (const auto& [o, n] : outcomes) outcome_counts[o] = n;
-    out.push_back({{"server", server}, {"connections", ids}, {"outcomes", outcome_counts}, {"tls_completed", accepted}});
+    w.end_array().key("outcomes").begin_object();  // never empty: a server has a connection
+    for (const auto& [o, n] : outcomes) w.field(o, n);
+    w.end_object().key("tls_completed").begin_array();
+    for (const auto& [what, n] : completed) w.begin_object().field("tls", what).field("handshakes", n).end_object();
+    w.end_array().end_object();
   }
-  return out;
+  w.end_array();
 }
 
-Json capture_json(const session::AnalysisResult& result, const std::string& capture_name) {
+void write_capture(W& w, const session::AnalysisResult& result, const std::string& capture_name, const Counts& n) {
   const auto& s = result.stats;
-  std::map<std::string, int> sev;
-  for (const auto& r : result.connections)
-    for (const auto& f : r.findings) ++sev[rules::severity_name(f.severity)];
-  Json j{{"file", text(capture_name)},
-              {"frames", s.frames},
-              {"bytes", s.bytes},
-              {"first_time", s.frames ? Json(text::iso_time(s.first_time_us)) : Json(nullptr)},
-              {"last_time", s.frames ? Json(text::iso_time(s.last_time_us)) : Json(nullptr)},
-              {"reference_time", result.reference_time_s ? Json(text::utc_seconds(*result.reference_time_s))
-                                                         : Json(nullptr)},
-              {"tcp_segments", s.tcp_segments},
-              {"undecodable_frames", s.undecodable_frames},
-              {"unsupported_link_frames", s.unsupported_link_frames},
-              {"segments_over_flow_cap", s.segments_over_flow_cap},
-              {"connections", result.connections.size()},
-              {"findings", {{"error", sev["error"]}, {"warning", sev["warning"]}, {"info", sev["info"]}}}};
+  w.begin_object().field_text("file", capture_name).field("frames", s.frames).field("bytes", s.bytes);
+  if (s.frames)
+    w.field("first_time", text::iso_time(s.first_time_us)).field("last_time", text::iso_time(s.last_time_us));
+  else
+    w.field_null("first_time").field_null("last_time");
+  if (result.reference_time_s)
+    w.field("reference_time", text::utc_seconds(*result.reference_time_s));
+  else
+    w.field_null("reference_time");
+  w.field("tcp_segments", s.tcp_segments)
+      .field("undecodable_frames", s.undecodable_frames)
+      .field("unsupported_link_frames", s.unsupported_link_frames)
+      .field("segments_over_flow_cap", s.segments_over_flow_cap)
+      .field("connections", n.connections)
+      .key("findings")
+      .begin_object()
+      .field("error", n.errors)
+      .field("warning", n.warnings)
+      .field("info", n.infos)
+      .end_object();
   if (!s.notes.empty()) {  // a capture-wide cap was hit (session::Limits); absent otherwise
-    j["connections_not_reported"] = s.connections_not_reported;
-    j["buffer_budget_hits"] = s.buffer_budget_hits;
-    Json notes = Json::array();
-    for (const auto& n : s.notes) notes.push_back(text(n));
-    j["notes"] = notes;
+    w.field("connections_not_reported", s.connections_not_reported)
+        .field("buffer_budget_hits", s.buffer_budget_hits)
+        .key("notes")
+        .begin_array();
+    for (const auto& note : s.notes) w.text(note);
+    w.end_array();
   }
-  return j;
+  w.end_object();
+}
+
+Counts document_counts(const session::AnalysisResult& result) {
+  StreamTotals t;
+  for (const auto& r : result.connections) t.add(r);
+  return {result.connections.size(), t.errors, t.warnings, t.infos};
 }
 
 }  // namespace rdpcap::report::json

@@ -16,165 +16,206 @@ namespace rdpcap::report::json {
 
 namespace {
 
-Json negotiation_json(const model::NegotiationFacts& n) {
-  Json j;
+// GCC version "0x00080004" or null.
+void gcc_version(W& w, const std::optional<uint32_t>& v) {
+  if (v)
+    w.field("version", fmt::format("0x{:08x}", *v));
+  else
+    w.field_null("version");
+}
+
+void negotiation(W& w, const model::NegotiationFacts& n) {
+  w.begin_object().key("request");
   if (n.request) {
     const auto& r = *n.request;
-    j["request"] = {{"at", frame_json(n.request_at)},
-                    {"cookie", r.cookie.empty() ? Json(nullptr) : Json(text(r.cookie))},
-                    {"routing_token", r.routing_token.empty() ? Json(nullptr) : Json(text(r.routing_token))},
-                    {"has_neg_req", r.has_neg_req},
-                    {"requested_protocols", r.has_neg_req ? Json(r.requested_protocols) : Json(nullptr)},
-                    {"requested", r.has_neg_req ? Json(proto::protocols_text(r.requested_protocols)) : Json(nullptr)},
-                    {"flags", r.neg_flags},
-                    {"correlation_id", r.has_correlation_info ? Json(r.correlation_id_hex) : Json(nullptr)}};
+    w.begin_object();
+    frame_field(w, "at", n.request_at);
+    text_or_null(w, "cookie", r.cookie);
+    text_or_null(w, "routing_token", r.routing_token);
+    w.field("has_neg_req", r.has_neg_req);
+    if (r.has_neg_req)
+      w.field("requested_protocols", r.requested_protocols).field("requested", proto::protocols_text(r.requested_protocols));
+    else
+      w.field_null("requested_protocols").field_null("requested");
+    w.field("flags", r.neg_flags);
+    if (r.has_correlation_info)
+      w.field("correlation_id", r.correlation_id_hex);
+    else
+      w.field_null("correlation_id");
+    w.end_object();
   } else {
-    j["request"] = nullptr;
+    w.null();
   }
+  w.key("confirm");
   if (n.confirm) {
     const auto& c = *n.confirm;
     using Kind = proto::ConnectionConfirm::Kind;
-    Json cj{{"at", frame_json(n.confirm_at)},
-            {"kind", c.kind == Kind::legacy ? "legacy" : c.kind == Kind::response ? "response" : "failure"}};
+    w.begin_object();
+    frame_field(w, "at", n.confirm_at);
+    w.field("kind", c.kind == Kind::legacy ? "legacy" : c.kind == Kind::response ? "response" : "failure");
     if (c.kind == Kind::response) {
-      cj["selected_protocol"] = c.selected_protocol;
-      cj["selected"] = proto::protocols_text(c.selected_protocol);
-      cj["flags"] = c.neg_flags;
+      w.field("selected_protocol", c.selected_protocol)
+          .field("selected", proto::protocols_text(c.selected_protocol))
+          .field("flags", c.neg_flags);
     } else if (c.kind == Kind::failure) {
-      const char* name = proto::failure_code_name(c.failure_code);
-      cj["failure_code"] = c.failure_code;
-      cj["failure"] = name ? Json(name) : Json(nullptr);
+      w.field("failure_code", c.failure_code).field("failure", proto::failure_code_name(c.failure_code));
     }
-    j["confirm"] = cj;
+    w.end_object();
   } else {
-    j["confirm"] = nullptr;
+    w.null();
   }
+  w.key("mcs");
   if (n.client_gcc || n.server_gcc) {
-    Json mcs;
+    w.begin_object().key("client");
     if (n.client_gcc) {
       const auto& g = *n.client_gcc;
-      mcs["client"] = {{"at", frame_json(n.client_data_at)},
-                       {"version", g.version ? Json(fmt::format("0x{:08x}", *g.version)) : Json(nullptr)},
-                       {"build", g.client_build ? Json(*g.client_build) : Json(nullptr)},
-                       {"name", text(g.client_name)},
-                       {"encryption_methods", g.encryption_methods
-                                                  ? Json(proto::encryption_methods_text(*g.encryption_methods))
-                                                  : Json(nullptr)}};
+      w.begin_object();
+      frame_field(w, "at", n.client_data_at);
+      gcc_version(w, g.version);
+      w.field("build", g.client_build).field_text("name", g.client_name).key("encryption_methods");
+      if (g.encryption_methods)
+        w.value(proto::encryption_methods_text(*g.encryption_methods));
+      else
+        w.null();
+      w.end_object();
     } else {
-      mcs["client"] = nullptr;
+      w.null();
     }
+    w.key("server");
     if (n.server_gcc) {
       const auto& g = *n.server_gcc;
-      mcs["server"] = {{"at", frame_json(n.server_data_at)},
-                       {"version", g.version ? Json(fmt::format("0x{:08x}", *g.version)) : Json(nullptr)},
-                       {"encryption_method", g.encryption_method
-                                                 ? Json(proto::encryption_methods_text(*g.encryption_method))
-                                                 : Json(nullptr)},
-                       {"encryption_level", g.encryption_level ? Json(proto::encryption_level_name(*g.encryption_level))
-                                                               : Json(nullptr)},
-                       {"certificate", g.cert_kind == 1   ? Json("proprietary")
-                                       : g.cert_kind == 2 ? Json("x509")
-                                                          : Json(nullptr)}};
+      w.begin_object();
+      frame_field(w, "at", n.server_data_at);
+      gcc_version(w, g.version);
+      w.key("encryption_method");
+      if (g.encryption_method)
+        w.value(proto::encryption_methods_text(*g.encryption_method));
+      else
+        w.null();
+      w.key("encryption_level");
+      if (g.encryption_level)
+        w.value(proto::encryption_level_name(*g.encryption_level));
+      else
+        w.null();
+      w.field("certificate", g.cert_kind == 1 ? "proprietary" : g.cert_kind == 2 ? "x509" : nullptr).end_object();
     } else {
-      mcs["server"] = nullptr;
+      w.null();
     }
-    j["mcs"] = mcs;
+    w.end_object();
   } else {
-    j["mcs"] = nullptr;
+    w.null();
   }
-  j["disconnect"] = frame_json(n.disconnect_at);
-  j["error"] = n.parse_error.empty() ? Json(nullptr) : Json(text(n.parse_error));
-  return j;
+  frame_field(w, "disconnect", n.disconnect_at);
+  text_or_null(w, "error", n.parse_error);
+  w.end_object();
 }
 
-Json tcp_json(const model::TcpFacts& t) {
-  Json icmp = Json::array();
-  for (const auto& i : t.icmp)
-    icmp.push_back({{"at", frame_json(i.at)}, {"from", i.reporter}, {"type", i.type}, {"code", i.code},
-                    {"meaning", text::icmp_unreachable_text(i.v6, i.type, i.code)}});
-  return Json{{"syn", frame_json(t.syn)},
-              {"syn_count", t.syn_count},
-              {"syn_ack", frame_json(t.syn_ack)},
-              {"client_fin", frame_json(t.client_fin)},
-              {"server_fin", frame_json(t.server_fin)},
-              {"client_rst", frame_json(t.client_rst)},
-              {"server_rst", frame_json(t.server_rst)},
-              {"handshake_seen", t.saw_handshake},
-              {"icmp", icmp},
-              {"client_packets", t.client_packets},
-              {"server_packets", t.server_packets},
-              {"client_bytes", t.client_bytes},
-              {"server_bytes", t.server_bytes},
-              {"client_gaps", t.client_gaps},
-              {"server_gaps", t.server_gaps}};
+void tcp_facts(W& w, const model::TcpFacts& t) {
+  w.begin_object();
+  frame_field(w, "syn", t.syn);
+  w.field("syn_count", t.syn_count);
+  frame_field(w, "syn_ack", t.syn_ack);
+  frame_field(w, "client_fin", t.client_fin);
+  frame_field(w, "server_fin", t.server_fin);
+  frame_field(w, "client_rst", t.client_rst);
+  frame_field(w, "server_rst", t.server_rst);
+  w.field("handshake_seen", t.saw_handshake).key("icmp").begin_array();
+  for (const auto& i : t.icmp) {
+    w.begin_object();
+    frame_field(w, "at", i.at);
+    w.field("from", i.reporter)
+        .field("type", i.type)
+        .field("code", i.code)
+        .field("meaning", text::icmp_unreachable_text(i.v6, i.type, i.code))
+        .end_object();
+  }
+  w.end_array()
+      .field("client_packets", t.client_packets)
+      .field("server_packets", t.server_packets)
+      .field("client_bytes", t.client_bytes)
+      .field("server_bytes", t.server_bytes)
+      .field("client_gaps", t.client_gaps)
+      .field("server_gaps", t.server_gaps)
+      .end_object();
 }
 
 }  // namespace
 
-Json finding_json(const rules::Finding& f) {
-  Json evidence = Json::array();
-  for (const auto& e : f.evidence)
-    evidence.push_back({{"key", text(e.key)},
-                        {"value", text(e.value)},
-                        {"frame", e.frame ? Json(e.frame) : Json(nullptr)},
-                        {"time", e.frame ? Json(text::iso_time(e.time_us)) : Json(nullptr)}});
-  Json j{{"code", f.code},
-         {"severity", rules::severity_name(f.severity)},
-         {"title", text(f.title)},
-         {"frame", f.frame ? Json(f.frame) : Json(nullptr)},
-         {"evidence", evidence},
-         {"remediation", f.remediation},
-         {"client_error", f.client_error.empty() ? Json(nullptr) : Json(f.client_error)},
-         {"server_event", f.server_event.empty() ? Json(nullptr) : Json(f.server_event)}};
-  if (f.judged_at_s) j["judged_at"] = text::utc_seconds(*f.judged_at_s);  // certificate findings only
-  return j;
+void write_finding(W& w, const rules::Finding& f) {
+  w.begin_object().field("code", f.code).field("severity", rules::severity_name(f.severity)).field_text("title", f.title);
+  if (f.frame)
+    w.field("frame", f.frame);
+  else
+    w.field_null("frame");
+  w.key("evidence").begin_array();
+  for (const auto& e : f.evidence) {
+    w.begin_object().field_text("key", e.key).field_text("value", e.value);
+    if (e.frame)
+      w.field("frame", e.frame).field("time", text::iso_time(e.time_us));
+    else
+      w.field_null("frame").field_null("time");
+    w.end_object();
+  }
+  w.end_array().field("remediation", f.remediation);
+  if (f.client_error.empty())
+    w.field_null("client_error");
+  else
+    w.field("client_error", f.client_error);
+  if (f.server_event.empty())
+    w.field_null("server_event");
+  else
+    w.field("server_event", f.server_event);
+  if (f.judged_at_s) w.field("judged_at", text::utc_seconds(*f.judged_at_s));  // certificate findings only
+  w.end_object();
 }
 
-Json connection_json(const session::ConnectionResult& r) {
+void write_connection(W& w, const session::ConnectionResult& r) {
   const auto& c = r.summary;
-  Json timeline = Json::array();
-  for (const auto& e : c.timeline)
-    timeline.push_back({{"frame", e.at.frame},
-                        {"time", text::iso_time(e.at.time_us)},
-                        {"from", model::direction_name(e.from)},
-                        {"event", text(text::event_text(e))},
-                        {"failure", e.failure}});
-  Json findings = Json::array();
-  for (const auto& f : r.findings) findings.push_back(finding_json(f));
-  Json limits = Json::array();
-  for (const auto& l : c.limits_hit) limits.push_back(l);
-  Json tls = tls_json(c.tls);
-  if (r.certificates_judged_at_s) tls["certificates_checked_at"] = text::utc_seconds(*r.certificates_judged_at_s);
-  // Under TLS 1.3 the certificate is encrypted: one that was read came from decryption.
-  if (!c.tls.certificates.empty() && c.tls.server_hello && c.tls.server_hello->negotiated_version() >= 0x0304)
-    tls["certificates_decrypted"] = true;
-  Json out{{"id", c.id},
-              {"client", text::endpoint(c.client_ip, c.client_port)},
-              {"server", text::endpoint(c.server_ip, c.server_port)},
-              {"first_frame", c.first.frame},
-              {"last_frame", c.last.frame},
-              {"start", text::iso_time(c.first.time_us)},
-              {"end", text::iso_time(c.last.time_us)},
-              {"found_by", c.rdp_by_content ? "content" : "port"},
-              {"stage", model::stage_name(c.stage)},
-              {"outcome", rules::outcome_name(r.verdict.outcome)},
-              {"verdict", text(r.verdict.text)},
-              {"ended_by_capture", c.ended_by_capture},
-              {"tcp", tcp_json(c.tcp)},
-              {"proxy", c.proxy.socks5 ? Json{{"kind", "socks5"},
-                                              {"target", text(c.proxy.target)},
-                                              {"request", frame_json(c.proxy.request_at)},
-                                              {"reply", frame_json(c.proxy.reply_at)},
-                                              {"reply_code", c.proxy.replied ? Json(c.proxy.reply_code) : Json(nullptr)}}
-                                       : Json(nullptr)},
-              {"negotiation", negotiation_json(c.negotiation)},
-              {"tls", tls},
-              {"timeline", timeline},
-              {"timeline_truncated", c.timeline_truncated},
-              {"limits_hit", limits},
-              {"findings", findings}};
-  if (c.inner.plaintext_seen) out["inner"] = inner_json(c.inner);
-  return out;
+  w.begin_object()
+      .field("id", c.id)
+      .field("client", text::endpoint(c.client_ip, c.client_port))
+      .field("server", text::endpoint(c.server_ip, c.server_port))
+      .field("first_frame", c.first.frame)
+      .field("last_frame", c.last.frame)
+      .field("start", text::iso_time(c.first.time_us))
+      .field("end", text::iso_time(c.last.time_us))
+      .field("found_by", c.rdp_by_content ? "content" : "port")
+      .field("stage", model::stage_name(c.stage))
+      .field("outcome", rules::outcome_name(r.verdict.outcome))
+      .field_text("verdict", r.verdict.text)
+      .field("ended_by_capture", c.ended_by_capture);
+  tcp_facts(w.key("tcp"), c.tcp);
+  w.key("proxy");
+  if (c.proxy.socks5) {
+    w.begin_object().field("kind", "socks5").field_text("target", c.proxy.target);
+    frame_field(w, "request", c.proxy.request_at);
+    frame_field(w, "reply", c.proxy.reply_at);
+    if (c.proxy.replied)
+      w.field("reply_code", c.proxy.reply_code);
+    else
+      w.field_null("reply_code");
+    w.end_object();
+  } else {
+    w.null();
+  }
+  negotiation(w.key("negotiation"), c.negotiation);
+  write_tls(w.key("tls"), c.tls, r.certificates_judged_at_s);
+  w.key("timeline").begin_array();
+  for (const auto& e : c.timeline) {
+    w.begin_object()
+        .field("frame", e.at.frame)
+        .field("time", text::iso_time(e.at.time_us))
+        .field("from", model::direction_name(e.from))
+        .field_text("event", text::event_text(e))
+        .field("failure", e.failure)
+        .end_object();
+  }
+  w.end_array().field("timeline_truncated", c.timeline_truncated).key("limits_hit").begin_array();
+  for (const auto& l : c.limits_hit) w.value(l);
+  w.end_array().key("findings").begin_array();
+  for (const auto& f : r.findings) write_finding(w, f);
+  w.end_array();
+  if (c.inner.plaintext_seen) write_inner(w.key("inner"), c.inner);
+  w.end_object();
 }
-
 }  // namespace rdpcap::report::json

@@ -6,47 +6,26 @@
 
 namespace rdpcap::report {
 
-using json::Json;
-
 namespace {
 
-// The document, handed to `emit` piece by piece (header, then each connection).
+// The document, handed to `emit` piece by piece: the header, then each
+// connection as soon as it is written (no tree, no copy of the connections).
 template <typename Emit>
 void emit_json(const session::AnalysisResult& result, const std::string& capture_name, Emit&& emit) {
-  Json doc;
-  doc["schema"] = json_schema;
-  doc["tool"] = {{"name", "rdpcap-analyze"}, {"version", RDPCAP_VERSION}};
-  doc["capture"] = json::capture_json(result, capture_name);
-  doc["servers"] = json::servers_json(result);
-  doc["connections"] = Json::array();
-  std::string out = json::dump(doc, 2);  // ends with `"connections": []` and `}`
-  if (result.connections.empty()) {
+  std::string out;
+  json::W w(out, json::W::Layout::pretty);
+  w.begin_object().field("schema", json_schema);
+  w.key("tool").begin_object().field("name", "rdpcap-analyze").field("version", RDPCAP_VERSION).end_object();
+  json::write_capture(w.key("capture"), result, capture_name, json::document_counts(result));
+  json::write_servers(w.key("servers"), result);
+  w.key("connections").begin_array();
+  for (const auto& r : result.connections) {
     emit(out);
-    return;
-  }
-  // One connection's DOM at a time (about 55 KB each), dumped and indented as
-  // it would be inside the whole document: memory stays flat however many
-  // connections a capture holds, and the text is the same.
-  const size_t tail = out.rfind("[]");
-  out.resize(tail);
-  out += "[\n";
-  emit(out);
-  for (size_t i = 0; i < result.connections.size(); ++i) {
-    const std::string one = json::dump(json::connection_json(result.connections[i]), 2);
     out.clear();
-    size_t from = 0;
-    while (from < one.size()) {  // JSON strings hold no raw newline: lines are structure
-      const size_t nl = one.find('\n', from);
-      const size_t end = nl == std::string::npos ? one.size() : nl;
-      out.append(4, ' ').append(one, from, end - from);
-      if (nl == std::string::npos) break;
-      out += '\n';
-      from = nl + 1;
-    }
-    out += i + 1 < result.connections.size() ? ",\n" : "\n";
-    emit(out);
+    json::write_connection(w, r);
   }
-  emit(std::string("  ]\n}"));
+  w.end_array().end_object();
+  emit(out);
 }
 
 }  // namespace

@@ -1,45 +1,59 @@
 // Internal to the JSON reports (json_*.cpp, ndjson_records.cpp): the pieces
 // of schema "rdpcap/1" (README.md, "JSON output") that the whole document and
-// the NDJSON records are built from. Not part of the report layer's API: it
-// includes nlohmann-json, which only rdpcap_report links (privately).
+// the NDJSON records are written from, each straight into a JsonWriter (no
+// tree per connection). Not part of the report layer's API.
 //
-// Key order is fixed (ordered_json) and every capture string is made valid
-// UTF-8, so the same input always gives byte-identical output.
+// Key order is fixed (the order of the writer calls) and every capture string
+// goes through JsonWriter::text (invalid UTF-8 -> U+FFFD), so the same input
+// always gives byte-identical output.
 #pragma once
 
+#include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "engine/analyzer.hpp"
+#include "report/json_writer.hpp"
 #include "text/time_text.hpp"
-#include "util/escape.hpp"
 
 namespace rdpcap::report::json {
 
-using Json = nlohmann::ordered_json;
-
-// A string from the capture, made valid UTF-8.
-inline std::string text(const std::string& s) { return util::sanitize_utf8(s); }
+using W = JsonWriter;
 
 // {"frame", "time"} of a frame reference, or null when it was not seen.
-inline Json frame_json(const model::FrameRef& r) {
-  if (!r.seen()) return nullptr;
-  return Json{{"frame", r.frame}, {"time", text::iso_time(r.time_us)}};
+inline void frame(W& w, const model::FrameRef& r) {
+  if (!r.seen()) {
+    w.null();
+    return;
+  }
+  w.begin_object().field("frame", r.frame).field("time", text::iso_time(r.time_us)).end_object();
+}
+inline void frame_field(W& w, std::string_view key, const model::FrameRef& r) { frame(w.key(key), r); }
+
+// A member holding a capture string, or null when the string is empty.
+inline void text_or_null(W& w, std::string_view key, const std::string& s) {
+  if (s.empty())
+    w.field_null(key);
+  else
+    w.field_text(key, s);
 }
 
 // One connection (json_connection.cpp) and its parts.
-Json connection_json(const session::ConnectionResult& r);
-Json finding_json(const rules::Finding& f);
-Json tls_json(const model::TlsFacts& t);          // json_tls.cpp
-Json inner_json(const model::InnerFacts& f);      // json_inner.cpp
+void write_connection(W& w, const session::ConnectionResult& r);
+void write_finding(W& w, const rules::Finding& f);
+// json_tls.cpp; `certificates_judged_at_s`: the instant the capture-wide pass
+// judged the certificates at (ConnectionResult), written after the TLS facts.
+void write_tls(W& w, const model::TlsFacts& t, const std::optional<int64_t>& certificates_judged_at_s);
+void write_inner(W& w, const model::InnerFacts& f);  // json_inner.cpp
 
-// Capture-wide records (json_capture.cpp).
-Json capture_json(const session::AnalysisResult& result, const std::string& capture_name);
-Json servers_json(const session::AnalysisResult& result);
-
-// The text of a value (json_dump.cpp): indent < 0 is one line; terminal
-// controls leave as \uXXXX escapes.
-std::string dump(const Json& j, int indent);
+// Capture-wide records (json_capture.cpp). The capture object's
+// "connections" and "findings" counts are the document's connections
+// (document_counts) or the NDJSON connection lines written (StreamTotals).
+struct Counts {
+  uint64_t connections = 0, errors = 0, warnings = 0, infos = 0;
+};
+Counts document_counts(const session::AnalysisResult& result);
+void write_capture(W& w, const session::AnalysisResult& result, const std::string& capture_name, const Counts& counts);
+void write_servers(W& w, const session::AnalysisResult& result);
 
 }  // namespace rdpcap::report::json

@@ -14,7 +14,7 @@ constexpr const char* json_schema = "rdpcap/1";
 // One JSON document for the capture (pretty-printed, stable key order).
 std::string render_json(const session::AnalysisResult& result, const std::string& capture_name);
 // The same document written to `out` as it is made, one connection at a time
-// (memory: one connection's tree, not the document). Without final_newline it
+// (memory: one connection's text, not the document). Without final_newline it
 // ends with "}" (a document inside the several-captures wrapper).
 void write_json(const session::AnalysisResult& result, const std::string& capture_name, std::FILE* out,
                 bool final_newline = true);

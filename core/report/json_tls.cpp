@@ -11,128 +11,147 @@ namespace rdpcap::report::json {
 
 namespace {
 
-Json u16_list(const std::vector<uint16_t>& values) {
-  Json out = Json::array();
-  for (uint16_t v : values) out.push_back(v);
-  return out;
+void u16_list(W& w, std::string_view key, const std::vector<uint16_t>& values) {
+  w.key(key).begin_array();
+  for (uint16_t v : values) w.value(v);
+  w.end_array();
 }
 
-Json suites_json(const std::vector<uint16_t>& suites) {
-  Json out = Json::array();
-  for (uint16_t s : suites) {
-    const char* name = tls::cipher_suite_name(s);
-    out.push_back(Json{{"id", fmt::format("0x{:04x}", s)}, {"name", name ? Json(name) : Json(nullptr)}});
-  }
-  return out;
+void suites(W& w, const std::vector<uint16_t>& list) {
+  w.begin_array();
+  for (uint16_t s : list)
+    w.begin_object().field("id", fmt::format("0x{:04x}", s)).field("name", tls::cipher_suite_name(s)).end_object();
+  w.end_array();
 }
 
-Json certificate_json(const x509::CertificateFacts& c) {
-  Json j;
-  j["parsed"] = c.parsed;
+void certificate(W& w, const x509::CertificateFacts& c) {
+  w.begin_object().field("parsed", c.parsed);
   if (!c.parsed) {
-    j["error"] = text(c.parse_error);
-    return j;
+    w.field_text("error", c.parse_error).end_object();
+    return;
   }
-  j["subject"] = text(c.subject);
-  j["subject_cn"] = text(c.subject_cn);
-  j["issuer"] = text(c.issuer);
-  j["serial"] = c.serial_hex;
-  j["not_before"] = text::utc_seconds(c.not_before);
-  j["not_after"] = text::utc_seconds(c.not_after);
-  j["key_type"] = c.key_type;
-  j["key_bits"] = c.key_bits;
-  if (!c.ec_curve.empty()) j["ec_curve"] = c.ec_curve;
-  j["signature_algorithm"] = c.signature_algorithm;
-  Json dns = Json::array(), ips = Json::array(), ekus = Json::array();
-  for (const auto& d : c.san_dns) dns.push_back(text(d));
-  for (const auto& i : c.san_ip) ips.push_back(text(i));
-  for (const auto& e : c.eku_oids) ekus.push_back(e);
-  j["san_dns"] = dns;
-  j["san_ip"] = ips;
-  j["eku"] = c.has_eku ? ekus : Json(nullptr);
-  j["self_signed"] = c.self_signed;
-  j["is_ca"] = c.is_ca;
-  j["sha256"] = c.sha256_fingerprint;
-  j["der_size"] = c.der_size;
-  return j;
+  w.field_text("subject", c.subject)
+      .field_text("subject_cn", c.subject_cn)
+      .field_text("issuer", c.issuer)
+      .field("serial", c.serial_hex)
+      .field("not_before", text::utc_seconds(c.not_before))
+      .field("not_after", text::utc_seconds(c.not_after))
+      .field("key_type", c.key_type)
+      .field("key_bits", c.key_bits);
+  if (!c.ec_curve.empty()) w.field("ec_curve", c.ec_curve);
+  w.field("signature_algorithm", c.signature_algorithm);
+  w.key("san_dns").begin_array();
+  for (const auto& d : c.san_dns) w.text(d);
+  w.end_array().key("san_ip").begin_array();
+  for (const auto& i : c.san_ip) w.text(i);
+  w.end_array().key("eku");
+  if (c.has_eku) {
+    w.begin_array();
+    for (const auto& e : c.eku_oids) w.value(e);
+    w.end_array();
+  } else {
+    w.null();
+  }
+  w.field("self_signed", c.self_signed)
+      .field("is_ca", c.is_ca)
+      .field("sha256", c.sha256_fingerprint)
+      .field("der_size", c.der_size)
+      .end_object();
+}
+
+void encrypted_traffic(W& w, std::string_view key, const model::EncryptedTraffic& e) {
+  w.key(key).begin_object().field("records", e.records).field("bytes", e.bytes);
+  frame_field(w, "first", e.first);
+  frame_field(w, "last", e.last);
+  w.end_object();
+}
+
+void decryption_side(W& w, std::string_view key, const model::DecryptionSide& s) {
+  w.key(key).begin_object().field("keys", s.keys).field("records", s.records).field("application_data_bytes", s.plaintext_bytes);
+  if (s.failed) {
+    frame_field(w, "failed_at", s.failed_at);
+    w.field_text("failure", s.failure);
+  } else {
+    w.field_null("failed_at").field_null("failure");
+  }
+  text_or_null(w, "ended", s.ended);
+  w.end_object();
 }
 
 }  // namespace
 
-Json tls_json(const model::TlsFacts& t) {
-  Json j;
-  j["direct"] = t.direct;
+void write_tls(W& w, const model::TlsFacts& t, const std::optional<int64_t>& certificates_judged_at_s) {
+  w.begin_object().field("direct", t.direct).key("client_hello");
   if (t.client_hello) {
     const auto& ch = *t.client_hello;
-    Json alpn = Json::array();
-    for (const auto& a : ch.alpn) alpn.push_back(text(a));
-    j["client_hello"] = {{"at", frame_json(t.client_hello_at)},
-                         {"count", t.client_hello_count},
-                         {"legacy_version", text::version_text(ch.legacy_version)},
-                         {"max_version", text::version_text(ch.max_offered_version())},
-                         {"supported_versions", u16_list(ch.supported_versions)},
-                         {"cipher_suites", suites_json(ch.cipher_suites)},
-                         {"sni", ch.sni.empty() ? Json(nullptr) : Json(text(ch.sni))},
-                         {"supported_groups", u16_list(ch.supported_groups)},
-                         {"signature_algorithms", u16_list(ch.signature_algorithms)},
-                         {"alpn", alpn},
-                         {"sslv2_format", ch.sslv2_format}};
+    w.begin_object();
+    frame_field(w, "at", t.client_hello_at);
+    w.field("count", t.client_hello_count)
+        .field("legacy_version", text::version_text(ch.legacy_version))
+        .field("max_version", text::version_text(ch.max_offered_version()));
+    u16_list(w, "supported_versions", ch.supported_versions);
+    suites(w.key("cipher_suites"), ch.cipher_suites);
+    text_or_null(w, "sni", ch.sni);
+    u16_list(w, "supported_groups", ch.supported_groups);
+    u16_list(w, "signature_algorithms", ch.signature_algorithms);
+    w.key("alpn").begin_array();
+    for (const auto& a : ch.alpn) w.text(a);
+    w.end_array().field("sslv2_format", ch.sslv2_format).end_object();
   } else {
-    j["client_hello"] = nullptr;
+    w.null();
   }
+  w.key("server_hello");
   if (t.server_hello) {
     const auto& sh = *t.server_hello;
-    j["server_hello"] = {{"at", frame_json(t.server_hello_at)},
-                         {"version", text::version_text(sh.negotiated_version())},
-                         {"cipher_suite", fmt::format("0x{:04x}", sh.cipher_suite)},
-                         {"cipher_suite_name", tls::cipher_suite_name(sh.cipher_suite)
-                                                   ? Json(tls::cipher_suite_name(sh.cipher_suite))
-                                                   : Json(nullptr)}};
+    w.begin_object();
+    frame_field(w, "at", t.server_hello_at);
+    w.field("version", text::version_text(sh.negotiated_version()))
+        .field("cipher_suite", fmt::format("0x{:04x}", sh.cipher_suite))
+        .field("cipher_suite_name", tls::cipher_suite_name(sh.cipher_suite))
+        .end_object();
   } else {
-    j["server_hello"] = nullptr;
+    w.null();
   }
-  j["hello_retry_request"] = frame_json(t.hello_retry_at);
-  Json chain = Json::array();
-  for (const auto& c : t.certificates) chain.push_back(certificate_json(c));
-  j["certificate_at"] = frame_json(t.certificate_at);
-  j["certificates"] = chain;
-  j["certificate_request"] = frame_json(t.certificate_request_at);
-  Json alerts = Json::array();
+  frame_field(w, "hello_retry_request", t.hello_retry_at);
+  frame_field(w, "certificate_at", t.certificate_at);
+  w.key("certificates").begin_array();
+  for (const auto& c : t.certificates) certificate(w, c);
+  w.end_array();
+  frame_field(w, "certificate_request", t.certificate_request_at);
+  w.key("alerts").begin_array();
   for (const auto& a : t.alerts) {
-    const char* name = tls::alert_description_name(a.alert.description);
-    alerts.push_back({{"at", frame_json(a.at)},
-                      {"from", model::direction_name(a.from)},
-                      {"encrypted", a.encrypted},
-                      {"level", a.encrypted && !a.decrypted ? Json(nullptr) : Json(a.alert.level == 2 ? "fatal" : "warning")},
-                      {"description", a.encrypted && !a.decrypted ? Json(nullptr) : Json(a.alert.description)},
-                      {"name", (!a.encrypted || a.decrypted) && name ? Json(name) : Json(nullptr)}});
-    if (a.decrypted) alerts.back()["decrypted"] = true;
+    const bool readable = !a.encrypted || a.decrypted;
+    w.begin_object();
+    frame_field(w, "at", a.at);
+    w.field("from", model::direction_name(a.from)).field("encrypted", a.encrypted);
+    if (readable)
+      w.field("level", a.alert.level == 2 ? "fatal" : "warning")
+          .field("description", a.alert.description)
+          .field("name", tls::alert_description_name(a.alert.description));
+    else
+      w.field_null("level").field_null("description").field_null("name");
+    if (a.decrypted) w.field("decrypted", true);
+    w.end_object();
   }
-  j["alerts"] = alerts;
-  const auto traffic = [](const model::EncryptedTraffic& e) {
-    return Json{{"records", e.records}, {"bytes", e.bytes}, {"first", frame_json(e.first)}, {"last", frame_json(e.last)}};
-  };
-  j["client_encrypted"] = traffic(t.client_encrypted);
-  j["server_encrypted"] = traffic(t.server_encrypted);
-  j["handshake_complete"] = t.handshake_complete();
-  j["client_error"] = t.client_error.empty() ? Json(nullptr) : Json(text(t.client_error));
-  j["server_error"] = t.server_error.empty() ? Json(nullptr) : Json(text(t.server_error));
+  w.end_array();
+  encrypted_traffic(w, "client_encrypted", t.client_encrypted);
+  encrypted_traffic(w, "server_encrypted", t.server_encrypted);
+  w.field("handshake_complete", t.handshake_complete());
+  text_or_null(w, "client_error", t.client_error);
+  text_or_null(w, "server_error", t.server_error);
   if (t.decryption.keys_given && t.client_hello) {  // only when key material was given
-    const auto side = [](const model::DecryptionSide& s) {
-      return Json{{"keys", s.keys},
-                  {"records", s.records},
-                  {"application_data_bytes", s.plaintext_bytes},
-                  {"failed_at", s.failed ? frame_json(s.failed_at) : Json(nullptr)},
-                  {"failure", s.failed ? Json(text(s.failure)) : Json(nullptr)},
-                  {"ended", s.ended.empty() ? Json(nullptr) : Json(text(s.ended))}};
-    };
-    j["decryption"] = Json{{"status", model::decryption_status_name(t.decryption.status)},
-                           {"detail", t.decryption.detail.empty() ? Json(nullptr) : Json(text(t.decryption.detail))},
-                           {"text", text(model::decryption_text(t.decryption))},
-                           {"client", side(t.decryption.client)},
-                           {"server", side(t.decryption.server)}};
+    w.key("decryption").begin_object().field("status", model::decryption_status_name(t.decryption.status));
+    text_or_null(w, "detail", t.decryption.detail);
+    w.field_text("text", model::decryption_text(t.decryption));
+    decryption_side(w, "client", t.decryption.client);
+    decryption_side(w, "server", t.decryption.server);
+    w.end_object();
   }
-  return j;
+  if (certificates_judged_at_s) w.field("certificates_checked_at", text::utc_seconds(*certificates_judged_at_s));
+  // Under TLS 1.3 the certificate is encrypted: one that was read came from decryption.
+  if (!t.certificates.empty() && t.server_hello && t.server_hello->negotiated_version() >= 0x0304)
+    w.field("certificates_decrypted", true);
+  w.end_object();
 }
 
 }  // namespace rdpcap::report::json

@@ -8,30 +8,24 @@
 
 namespace rdpcap::report {
 
-using json::Json;
-using json::text;
+using json::W;
 
 namespace {
 
-// The three keys every record starts with.
-Json record(const char* kind, const std::string& capture_name) {
-  Json line;
-  line["schema"] = json_schema;
-  line["record"] = kind;
-  line["capture"] = text(capture_name);
-  return line;
+// Opens a record's object with the three keys every record starts with.
+W& record(W& w, const char* kind, const std::string& capture_name) {
+  return w.begin_object().field("schema", json_schema).field("record", kind).field_text("capture", capture_name);
 }
-
-std::string line_text(const Json& line) { return json::dump(line, -1) + "\n"; }
 
 }  // namespace
 
 std::string render_ndjson(const session::AnalysisResult& result, const std::string& capture_name) {
   std::string out;
   for (const auto& r : result.connections) {
-    Json line = record("connection", capture_name);
-    line["connection"] = json::connection_json(r);
-    out += line_text(line);
+    W w(out, W::Layout::compact);
+    json::write_connection(record(w, "connection", capture_name).key("connection"), r);
+    w.end_object();
+    out += '\n';
   }
   return out;
 }
@@ -50,49 +44,60 @@ void StreamTotals::add(const session::ConnectionResult& r) {
 
 std::string render_ndjson_connection(const session::ConnectionResult& r, engine::EndReason why,
                                      const std::string& capture_name) {
-  Json line = record("connection", capture_name);
-  line["ended"] = engine::end_reason_name(why);
-  line["connection"] = json::connection_json(r);
-  return line_text(line);
+  std::string line;
+  W w(line, W::Layout::compact);
+  record(w, "connection", capture_name).field("ended", engine::end_reason_name(why));
+  json::write_connection(w.key("connection"), r);
+  w.end_object();
+  return line + '\n';
 }
 
 std::string render_ndjson_server(const engine::ServerRecord& k, const std::string& capture_name) {
-  Json versions = Json::array(), suites = Json::array(), certificates = Json::array();
-  for (const auto& [v, n] : k.versions) versions.push_back({{"version", text::version_text(v)}, {"handshakes", n}});
-  for (const auto& [c, n] : k.suites) suites.push_back({{"suite", text::suite_text(c)}, {"handshakes", n}});
-  for (const auto& c : k.certificates)
-    certificates.push_back({{"sha256", c.sha256_fingerprint}, {"subject", text(c.subject)}, {"first", json::frame_json(c.first)}});
-  Json line = record("server", capture_name);
-  line["server"] = {{"server", text::endpoint(k.server_ip, k.server_port)},
-                    {"connections", k.connections},
-                    {"tls_versions", versions},
-                    {"cipher_suites", suites},
-                    {"certificates", certificates},
-                    {"certificate_changed", k.certificates.size() > 1}};
-  return line_text(line);
+  std::string line;
+  W w(line, W::Layout::compact);
+  record(w, "server", capture_name)
+      .key("server")
+      .begin_object()
+      .field("server", text::endpoint(k.server_ip, k.server_port))
+      .field("connections", k.connections)
+      .key("tls_versions")
+      .begin_array();
+  for (const auto& [v, n] : k.versions)
+    w.begin_object().field("version", text::version_text(v)).field("handshakes", n).end_object();
+  w.end_array().key("cipher_suites").begin_array();
+  for (const auto& [c, n] : k.suites) w.begin_object().field("suite", text::suite_text(c)).field("handshakes", n).end_object();
+  w.end_array().key("certificates").begin_array();
+  for (const auto& c : k.certificates) {
+    w.begin_object().field("sha256", c.sha256_fingerprint).field_text("subject", c.subject);
+    json::frame_field(w, "first", c.first);
+    w.end_object();
+  }
+  w.end_array().field("certificate_changed", k.certificates.size() > 1).end_object().end_object();
+  return line + '\n';
 }
 
 std::string render_ndjson_amendment(const engine::Amendment& a, const std::string& capture_name) {
-  Json added = Json::array(), removed = Json::array();
-  for (const auto& f : a.added) added.push_back(json::finding_json(f));
-  for (const auto& code : a.removed) removed.push_back(code);
-  Json line = record("amendment", capture_name);
-  line["amends"] = a.connection_id;
-  line["added"] = added;
-  line["removed"] = removed;
-  line["outcome"] = rules::outcome_name(a.verdict.outcome);
-  line["verdict"] = text(a.verdict.text);
-  return line_text(line);
+  std::string line;
+  W w(line, W::Layout::compact);
+  record(w, "amendment", capture_name).field("amends", a.connection_id).key("added").begin_array();
+  for (const auto& f : a.added) json::write_finding(w, f);
+  w.end_array().key("removed").begin_array();
+  for (const auto& code : a.removed) w.value(code);
+  w.end_array()
+      .field("outcome", rules::outcome_name(a.verdict.outcome))
+      .field_text("verdict", a.verdict.text)
+      .end_object();
+  return line + '\n';
 }
 
 std::string render_ndjson_capture(const session::AnalysisResult& result, const StreamTotals& totals,
                                   const std::string& capture_name) {
-  Json summary = json::capture_json(result, capture_name);
-  summary["connections"] = totals.connections;
-  summary["findings"] = {{"error", totals.errors}, {"warning", totals.warnings}, {"info", totals.infos}};
-  Json line = record("capture", capture_name);
-  line["summary"] = summary;
-  return line_text(line);
+  std::string line;
+  W w(line, W::Layout::compact);
+  json::write_capture(record(w, "capture", capture_name).key("summary"), result, capture_name,
+                      {totals.connections, totals.errors, totals.warnings, totals.infos});
+  w.end_object();
+  return line + '\n';
 }
 
 }  // namespace rdpcap::report
