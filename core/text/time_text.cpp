@@ -2,43 +2,64 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <ctime>
 
 namespace rdpcap::text {
 
 namespace {
 
-// Seconds and microseconds of a capture time (floored, so -1 us is 23:59:59.999999).
+// A capture time's calendar fields (floored, so -1 us is 1969-12-31 23:59:59.999999). Civil calendar
+// arithmetic through <chrono> instead of gmtime_r, which takes glibc's time-zone lock on every call: the
+// JSON reports format tens of thousands of times per capture.
 struct Split {
-  std::tm tm{};
-  int64_t frac = 0;
+  int64_t year = 1970;
+  unsigned month = 1, day = 1;
+  int64_t second_of_day = 0, frac = 0;
 };
 
 Split split(int64_t time_us) {
+  using namespace std::chrono;
   int64_t secs = time_us / 1000000, frac = time_us % 1000000;
   if (frac < 0) frac += 1000000, --secs;
+  const sys_days date = floor<days>(sys_seconds{seconds{secs}});
+  const year_month_day ymd{date};
   Split s;
-  std::time_t t = static_cast<std::time_t>(secs);
-  gmtime_r(&t, &s.tm);
+  s.year = static_cast<int>(ymd.year());
+  s.month = static_cast<unsigned>(ymd.month());
+  s.day = static_cast<unsigned>(ymd.day());
+  s.second_of_day = secs - static_cast<int64_t>(date.time_since_epoch().count()) * 86400;
   s.frac = frac;
   return s;
+}
+
+// "YYYY-MM-DD" + date_time_separator + "hh:mm:ss.uuuuuu" + suffix, digits written by hand.
+std::string format_time(int64_t time_us, char separator, const char* suffix) {
+  const Split s = split(time_us);
+  if (s.year < 0 || s.year > 9999)  // outside what a clamped capture time reaches; keep it correct anyway
+    return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:06}{}", s.year, s.month, s.day, separator,
+                       s.second_of_day / 3600, s.second_of_day / 60 % 60, s.second_of_day % 60, s.frac, suffix);
+  char buf[40];
+  char* p = buf;
+  const auto digits = [&p](int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+    p += width;
+  };
+  digits(s.year, 4), *p++ = '-', digits(s.month, 2), *p++ = '-', digits(s.day, 2), *p++ = separator;
+  digits(s.second_of_day / 3600, 2), *p++ = ':', digits(s.second_of_day / 60 % 60, 2), *p++ = ':';
+  digits(s.second_of_day % 60, 2), *p++ = '.', digits(s.frac, 6);
+  std::string out(buf, p);
+  out += suffix;
+  return out;
 }
 
 std::string plural(int64_t n, const char* unit) { return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s"); }
 
 }  // namespace
 
-std::string capture_time(int64_t time_us) {
-  const Split s = split(time_us);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} UTC", s.tm.tm_year + 1900, s.tm.tm_mon + 1,
-                     s.tm.tm_mday, s.tm.tm_hour, s.tm.tm_min, s.tm.tm_sec, s.frac);
-}
+std::string capture_time(int64_t time_us) { return format_time(time_us, ' ', " UTC"); }
 
-std::string iso_time(int64_t time_us) {
-  const Split s = split(time_us);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", s.tm.tm_year + 1900, s.tm.tm_mon + 1,
-                     s.tm.tm_mday, s.tm.tm_hour, s.tm.tm_min, s.tm.tm_sec, s.frac);
-}
+std::string iso_time(int64_t time_us) { return format_time(time_us, 'T', "Z"); }
 
 std::string utc_seconds(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);

@@ -1,8 +1,14 @@
 // core/text: the one place wire values and times become words.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
+
 #include "text/time_text.hpp"
 #include "text/wire_text.hpp"
+#include "util/time.hpp"
 
 using namespace rdpcap;
 
@@ -34,6 +40,34 @@ TEST_CASE("times: capture, ISO, certificate seconds, durations", "[text]") {
   CHECK(text::utc_seconds(253402300799) == "9999-12-31T23:59:59Z");
   CHECK(text::duration(3002999) == "3.002 s");
   CHECK(text::duration(-5) == "0.000 s");
+}
+
+TEST_CASE("capture and ISO times agree with gmtime_r over the clamped range", "[text]") {
+  // The formatter does its own calendar arithmetic (no gmtime_r lock); gmtime_r + strftime is the reference.
+  const auto reference = [](int64_t us, const char* layout) {
+    int64_t secs = us / 1000000, frac = us % 1000000;
+    if (frac < 0) frac += 1000000, --secs;
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, layout, &tm);
+    char us_text[8];
+    std::snprintf(us_text, sizeof us_text, "%06lld", static_cast<long long>(frac));
+    return std::string(buf) + "." + us_text;
+  };
+  std::vector<int64_t> times = {0, -1, 1, 951782400000000 /* 2000-02-29 */, 4107542399999999 /* 2100-02-28 */,
+                                util::kMaxTimeMicros, -util::kMaxTimeMicros, 86399999999, -86400000000};
+  uint64_t x = 0x9e3779b97f4a7c15;  // a fixed xorshift sequence over the whole clamped range
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    times.push_back(static_cast<int64_t>(x % (2 * static_cast<uint64_t>(util::kMaxTimeMicros))) - util::kMaxTimeMicros);
+  }
+  for (const int64_t t : times) {
+    INFO(t);
+    REQUIRE(text::capture_time(t) == reference(t, "%Y-%m-%d %H:%M:%S") + " UTC");
+    REQUIRE(text::iso_time(t) == reference(t, "%Y-%m-%dT%H:%M:%S") + "Z");
+  }
 }
 
 TEST_CASE("wire values: names with the number when unknown", "[text]") {
