@@ -175,12 +175,7 @@ std::string render_html(const session::AnalysisResult& result, const std::string
     for (const auto& [server, conns] : group_by_server(result)) {
       out += "<h2>Server " + h(server) + "</h2>\n";
       std::string notes;
-      for (const auto& [what, n] : completed_tls(conns))
-        notes += fmt::format("<li>Completed TLS: {} ({} connection{})</li>\n", h(what), n, n == 1 ? "" : "s");
-      std::string healthy;
-      for (const auto* r : conns)
-        if (!has_problem(*r)) healthy += fmt::format("{}#{}", healthy.empty() ? "" : ", ", r->summary.id);
-      if (!healthy.empty()) notes += "<li>Connections without a problem: " + healthy + "</li>\n";
+      for (const auto& note : server_notes(conns, h)) notes += "<li>" + note + "</li>\n";
       if (!notes.empty()) out += "<ul>\n" + notes + "</ul>\n";
       for (const auto* r : conns)
         if (has_problem(*r)) out += connection_html(*r);

@@ -94,12 +94,7 @@ std::string render_markdown(const session::AnalysisResult& result, const std::st
   for (const auto& [server, conns] : group_by_server(result)) {
     out += "## Server " + md(server) + "\n\n";
     std::string notes;
-    for (const auto& [what, n] : completed_tls(conns))
-      notes += fmt::format("- Completed TLS: {} ({} connection{})\n", md(what), n, n == 1 ? "" : "s");
-    std::string healthy;
-    for (const auto* r : conns)
-      if (!has_problem(*r)) healthy += fmt::format("{}#{}", healthy.empty() ? "" : ", ", r->summary.id);
-    if (!healthy.empty()) notes += "- Connections without a problem: " + healthy + "\n";
+    for (const auto& note : server_notes(conns, md)) notes += "- " + note + "\n";
     if (!notes.empty()) out += notes + "\n";
     for (const auto* r : conns)
       if (has_problem(*r)) out += connection_md(*r);

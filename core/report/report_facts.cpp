@@ -85,6 +85,18 @@ std::map<std::string, int> completed_tls(const std::vector<const session::Connec
   return accepted;
 }
 
+std::vector<std::string> server_notes(const std::vector<const session::ConnectionResult*>& conns,
+                                      std::string (*escape)(const std::string&)) {
+  std::vector<std::string> notes;
+  for (const auto& [what, n] : completed_tls(conns))
+    notes.push_back(fmt::format("Completed TLS: {} ({} connection{})", escape(what), n, n == 1 ? "" : "s"));
+  std::string healthy;
+  for (const auto* r : conns)
+    if (!has_problem(*r)) healthy += fmt::format("{}#{}", healthy.empty() ? "" : ", ", r->summary.id);
+  if (!healthy.empty()) notes.push_back("Connections without a problem: " + healthy);
+  return notes;
+}
+
 bool certificate_time_ok(const x509::CertificateFacts& cert, int64_t now) {
   return cert.not_before <= now && now <= cert.not_after;
 }

@@ -37,6 +37,13 @@ std::string outcome_counts(const session::AnalysisResult& result);
 // Completed handshakes of one server: "TLS 1.2 TLS_ECDHE_... (0xc030)" -> count.
 std::map<std::string, int> completed_tls(const std::vector<const session::ConnectionResult*>& conns);
 
+// The notes under a server's heading in the ticket reports, one per line:
+// "Completed TLS: <version and suite> (3 connections)" for each, then
+// "Connections without a problem: #1, #4". `escape` is the format's escaping
+// (applied to the version and suite text).
+std::vector<std::string> server_notes(const std::vector<const session::ConnectionResult*>& conns,
+                                      std::string (*escape)(const std::string&));
+
 struct Fact {
   std::string label;
   std::string value;  // may hold capture bytes

@@ -112,6 +112,27 @@ struct Inference {
   std::vector<std::pair<std::string, std::string>> lines;
 };
 
+// A line per value (TLS version or cipher suite) the server completed
+// handshakes with, for the most used ones, then "and N other <others>"; true
+// when this client offered any of them.
+template <typename Counts, typename Offered, typename Name>
+bool accepted_elsewhere(const Counts& counts, const std::string& server, const char* others, Offered&& offered_by_client,
+                        Name&& name, Inference& inf) {
+  bool any = false;
+  const auto shown = most_used(counts);
+  for (const auto& [value, count] : counts) {
+    const bool offered = offered_by_client(value);
+    any |= offered;
+    if (!shown.count(value)) continue;
+    inf.lines.push_back({"server accepted elsewhere",
+                         fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
+                                     count == 1 ? "" : "s", name(value), offered ? "offered" : "did not offer")});
+  }
+  if (counts.size() > shown.size())
+    inf.lines.push_back({"server accepted elsewhere", fmt::format("and {} other {}", counts.size() - shown.size(), others)});
+  return any;
+}
+
 Inference infer(const RuleContext& ctx, const tls::ClientHello& ch) {
   Inference inf;
   const auto& view = ctx.server;
@@ -121,30 +142,12 @@ Inference infer(const RuleContext& ctx, const tls::ClientHello& ch) {
   if (others == 0) return inf;
   inf.known = true;
   const std::string server = text::endpoint(ctx.conn.server_ip, ctx.conn.server_port);
-  bool any_version = false, any_suite = false;
-  const auto shown_versions = most_used(view.versions), shown_suites = most_used(view.suites);
-  for (const auto& [v, count] : view.versions) {
-    const bool offered = client_offers_version(ch, v);
-    any_version |= offered;
-    if (!shown_versions.count(v)) continue;
-    inf.lines.push_back({"server accepted elsewhere",
-                         fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
-                                     count == 1 ? "" : "s", version_text(v), offered ? "offered" : "did not offer")});
-  }
-  if (view.versions.size() > shown_versions.size())
-    inf.lines.push_back({"server accepted elsewhere", fmt::format("and {} other TLS versions",
-                                                                  view.versions.size() - shown_versions.size())});
-  for (const auto& [s, count] : view.suites) {
-    const bool offered = client_offers_suite(ch, s);
-    any_suite |= offered;
-    if (!shown_suites.count(s)) continue;
-    inf.lines.push_back({"server accepted elsewhere",
-                         fmt::format("{} completed {} handshake{} with {}; this client {} it", server, count,
-                                     count == 1 ? "" : "s", suite_text(s), offered ? "offered" : "did not offer")});
-  }
-  if (view.suites.size() > shown_suites.size())
-    inf.lines.push_back({"server accepted elsewhere", fmt::format("and {} other cipher suites",
-                                                                  view.suites.size() - shown_suites.size())});
+  const bool any_version = accepted_elsewhere(
+      view.versions, server, "TLS versions", [&](uint16_t v) { return client_offers_version(ch, v); },
+      [](uint16_t v) { return version_text(v); }, inf);
+  const bool any_suite = accepted_elsewhere(
+      view.suites, server, "cipher suites", [&](uint16_t s) { return client_offers_suite(ch, s); },
+      [](uint16_t s) { return suite_text(s); }, inf);
   inf.version_missing = !any_version;
   inf.suite_missing = !any_suite;
   return inf;

@@ -11,21 +11,44 @@ namespace rdpcap::tls {
 
 using namespace detail;  // Cursor, and util::Bytes, ByteReader, ParseResult, ParseStatus
 
+namespace {
+
+// RFC 6101 E.1: the 2-byte header of an SSLv2 record that holds a hello of
+// message type `type` (named `name`), at least `min_length` bytes long. Each
+// byte is checked as soon as it is present. ok(the message after the header,
+// cut to the bytes present; consumed: the whole record's length).
+ParseResult<Bytes> hello_message(Bytes data, uint8_t type, const char* name, size_t min_length) {
+  using R = ParseResult<Bytes>;
+  if (data.size() >= 1 && !(data[0] & 0x80)) return R::invalid("SSLv2 record without a 2-byte header", 0);
+  if (data.size() >= 3 && data[2] != type)
+    return R::invalid("SSLv2 message type " + std::to_string(data[2]) + " is not " + name, 2);
+  if (data.size() < 2) return R::need_more();
+  const size_t msg_len = (size_t(data[0] & 0x7f) << 8) | data[1];
+  if (msg_len < min_length)
+    return R::invalid(std::string("SSLv2 ") + name + " length " + std::to_string(msg_len) + " < " +
+                          std::to_string(min_length),
+                      0);
+  return R::ok(data.subspan(2, std::min(msg_len, data.size() - 2)), 2 + msg_len);
+}
+
+template <typename T>
+ParseResult<T> not_ok(const ParseResult<Bytes>& header) {
+  return header.is_need_more() ? ParseResult<T>::need_more() : ParseResult<T>::invalid(header.reason(), header.offset());
+}
+
+}  // namespace
+
 // RFC 6101 E.1 (SSL 2.0 record header, 2-byte form) + E.2 / RFC 5246 E.2
 // CLIENT-HELLO: msg_type(1)=1, version(2), cipher_spec_length(2),
 // session_id_length(2), challenge_length(2), cipher_specs, session_id, challenge.
 util::ParseResult<SslV2ClientHello> parse_sslv2_client_hello(util::Bytes data) {
   using R = ParseResult<SslV2ClientHello>;
-  if (data.size() >= 1 && !(data[0] & 0x80)) return R::invalid("SSLv2 record without a 2-byte header", 0);
-  if (data.size() >= 3 && data[2] != 1) return R::invalid("SSLv2 message type " + std::to_string(data[2]) + " is not CLIENT-HELLO", 2);
-  if (data.size() < 2) return R::need_more();
-  size_t msg_len = (size_t(data[0] & 0x7f) << 8) | data[1];
-  if (msg_len < 9) return R::invalid("SSLv2 CLIENT-HELLO length " + std::to_string(msg_len) + " < 9", 0);
-
+  const auto msg = hello_message(data, 1, "CLIENT-HELLO", 9);
+  if (!msg.is_ok()) return not_ok<SslV2ClientHello>(msg);
+  const size_t msg_len = msg.consumed() - 2;
   // Outer cursor over the message body (after the 2-byte header), bounded by
   // the declared length: short of it is need_more.
-  Bytes msg = data.subspan(2, std::min(msg_len, data.size() - 2));
-  Cursor c(msg, 2, true);
+  Cursor c(msg.value(), 2, true);
   SslV2ClientHello out;
   ClientHello& ch = out.hello;
   ch.sslv2_format = true;
@@ -79,13 +102,10 @@ util::ParseResult<SslV2ClientHello> parse_sslv2_client_hello(util::Bytes data) {
 // cipher_specs, connection_id.
 util::ParseResult<SslV2ServerHello> parse_sslv2_server_hello(util::Bytes data) {
   using R = ParseResult<SslV2ServerHello>;
-  if (data.size() >= 1 && !(data[0] & 0x80)) return R::invalid("SSLv2 record without a 2-byte header", 0);
-  if (data.size() >= 3 && data[2] != 4) return R::invalid("SSLv2 message type " + std::to_string(data[2]) + " is not SERVER-HELLO", 2);
-  if (data.size() < 2) return R::need_more();
-  size_t msg_len = (size_t(data[0] & 0x7f) << 8) | data[1];
-  if (msg_len < 11) return R::invalid("SSLv2 SERVER-HELLO length " + std::to_string(msg_len) + " < 11", 0);
-  Bytes msg = data.subspan(2, std::min(msg_len, data.size() - 2));
-  Cursor c(msg, 2, true);
+  const auto msg = hello_message(data, 4, "SERVER-HELLO", 11);
+  if (!msg.is_ok()) return not_ok<SslV2ServerHello>(msg);
+  const size_t msg_len = msg.consumed() - 2;
+  Cursor c(msg.value(), 2, true);
   SslV2ServerHello out;
   uint8_t type = 0, hit = 0;
   uint16_t cert_len = 0, spec_len = 0, conn_len = 0;

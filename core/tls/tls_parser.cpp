@@ -73,6 +73,22 @@ bool parse_ext_supported_versions_ch(Cursor& ext, ClientHello& ch) {
   return true;
 }
 
+// RFC 8446 4.1.2-4.1.3 / RFC 5246 7.4.1.2-7.4.1.3: both hellos start with
+// legacy_version (2), random (32) and legacy_session_id <0..32> (skipped).
+bool read_hello_start(Cursor& c, uint16_t& legacy_version, std::array<uint8_t, 32>& random) {
+  Bytes r;
+  if (!c.u16(legacy_version, "legacy_version") || !c.bytes(32, r, "random")) return false;
+  std::copy(r.begin(), r.end(), random.begin());
+  const size_t at = c.offset();
+  uint8_t sid_len = 0;
+  if (!c.u8(sid_len, "session_id length")) return false;
+  if (sid_len > 32) {
+    c.invalid_at("session_id length " + std::to_string(sid_len) + " > 32", at);
+    return false;
+  }
+  return c.skip(sid_len, "session_id");
+}
+
 }  // namespace
 
 
@@ -127,19 +143,10 @@ util::ParseResult<HandshakeHeader> parse_handshake_header(util::Bytes data) {
 util::ParseResult<ClientHello> parse_client_hello(util::Bytes body) {
   ClientHello ch;
   Cursor c(body, 0, true);
-  uint8_t sid_len = 0, comp_len = 0;
+  uint8_t comp_len = 0;
   uint16_t cs_len = 0;
-  Bytes random;
-  if (!c.u16(ch.legacy_version, "legacy_version") || !c.bytes(32, random, "random")) return c.failure<ClientHello>();
-  std::copy(random.begin(), random.end(), ch.random.begin());
+  if (!read_hello_start(c, ch.legacy_version, ch.random)) return c.failure<ClientHello>();
   size_t at = c.offset();
-  if (!c.u8(sid_len, "session_id length")) return c.failure<ClientHello>();
-  if (sid_len > 32) {
-    c.invalid_at("session_id length " + std::to_string(sid_len) + " > 32", at);
-    return c.failure<ClientHello>();
-  }
-  if (!c.skip(sid_len, "session_id")) return c.failure<ClientHello>();
-  at = c.offset();
   if (!c.u16(cs_len, "cipher_suites length")) return c.failure<ClientHello>();
   if (cs_len < 2 || cs_len % 2 != 0) {
     c.invalid_at("cipher_suites length " + std::to_string(cs_len) + " is not a positive even number", at);
@@ -182,18 +189,9 @@ util::ParseResult<ClientHello> parse_client_hello(util::Bytes body) {
 util::ParseResult<ServerHello> parse_server_hello(util::Bytes body) {
   ServerHello sh;
   Cursor c(body, 0, true);
-  Bytes random;
-  uint8_t sid_len = 0;
-  if (!c.u16(sh.legacy_version, "legacy_version") || !c.bytes(32, random, "random")) return c.failure<ServerHello>();
-  sh.hello_retry_request = std::equal(random.begin(), random.end(), std::begin(kHrrRandom));
-  std::copy(random.begin(), random.end(), sh.random.begin());
-  size_t at = c.offset();
-  if (!c.u8(sid_len, "session_id length")) return c.failure<ServerHello>();
-  if (sid_len > 32) {
-    c.invalid_at("session_id length " + std::to_string(sid_len) + " > 32", at);
-    return c.failure<ServerHello>();
-  }
-  if (!c.skip(sid_len, "session_id") || !c.u16(sh.cipher_suite, "cipher_suite") ||
+  if (!read_hello_start(c, sh.legacy_version, sh.random)) return c.failure<ServerHello>();
+  sh.hello_retry_request = std::equal(sh.random.begin(), sh.random.end(), std::begin(kHrrRandom));
+  if (!c.u16(sh.cipher_suite, "cipher_suite") ||
       !c.u8(sh.compression, "compression_method"))
     return c.failure<ServerHello>();
   if (c.empty()) return ParseResult<ServerHello>::ok(std::move(sh), body.size());

@@ -46,43 +46,46 @@ bool is_format_trick(uint32_t cp) {
          cp == 0xFEFF;
 }
 
+// Walks `in` one UTF-8 sequence at a time: valid(code point, its bytes) for
+// a valid sequence, invalid(byte) for a byte that starts none.
+template <typename Valid, typename Invalid>
+void for_each_sequence(std::string_view in, Valid&& valid, Invalid&& invalid) {
+  for (size_t i = 0; i < in.size();) {
+    uint32_t cp = 0;
+    const size_t n = utf8_sequence(in, i, cp);
+    if (n == 0) {
+      invalid(static_cast<uint8_t>(in[i]));
+      ++i;
+      continue;
+    }
+    valid(cp, in.substr(i, n));
+    i += n;
+  }
+}
+
 }  // namespace
 
 std::string escape_text(std::string_view in) {
   std::string out;
   out.reserve(in.size());
-  for (size_t i = 0; i < in.size();) {
-    uint32_t cp = 0;
-    const size_t n = utf8_sequence(in, i, cp);
-    if (n == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<uint8_t>(in[i]));
-      ++i;
-      continue;
-    }
-    if (is_control(cp) || is_format_trick(cp)) {
-      out += cp <= 0xFF ? fmt::format("\\x{:02x}", cp) : fmt::format("\\u{{{:04x}}}", cp);
-    } else {
-      out.append(in.substr(i, n));
-    }
-    i += n;
-  }
+  for_each_sequence(
+      in,
+      [&out](uint32_t cp, std::string_view bytes) {
+        if (is_control(cp) || is_format_trick(cp))
+          out += cp <= 0xFF ? fmt::format("\\x{:02x}", cp) : fmt::format("\\u{{{:04x}}}", cp);
+        else
+          out.append(bytes);
+      },
+      [&out](uint8_t byte) { out += fmt::format("\\x{:02x}", byte); });
   return out;
 }
 
 std::string sanitize_utf8(std::string_view in) {
   std::string out;
   out.reserve(in.size());
-  for (size_t i = 0; i < in.size();) {
-    uint32_t cp = 0;
-    const size_t n = utf8_sequence(in, i, cp);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(in.substr(i, n));
-      i += n;
-    }
-  }
+  for_each_sequence(
+      in, [&out](uint32_t, std::string_view bytes) { out.append(bytes); },
+      [&out](uint8_t) { out += "\xEF\xBF\xBD"; });  // U+FFFD REPLACEMENT CHARACTER
   return out;
 }
 
