@@ -73,7 +73,8 @@ struct Analyzer::Impl final : FlowListener {
       : options(std::move(opts)),
         kept(options, stats),
         tracker(options, stats, *this, options.findings_per_frame),
-        view(options) {}
+        view(options),
+        kerberos(options.limits) {}
 
   AnalyzerOptions options;
   CaptureStats stats;

@@ -6,7 +6,6 @@
 namespace rdpcap::engine {
 
 namespace {
-constexpr size_t kMaxPendingSegments = 8;        // handshake segments kept for a not-yet-RDP flow
 constexpr int64_t kQuietFlow_us = 120'000'000;   // closed/pending flows forgotten after 2 min of silence
 constexpr uint64_t kSweepEvery = 16384;          // frames between sweeps
 }  // namespace
@@ -169,7 +168,7 @@ void FlowTracker::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at) 
         const auto& first = flow.pending.front();
         const bool same_syn_again = syn_only && seg.payload.empty() && compact(key, seg, at).from_a == first.from_a;
         flow.last_us = at.time_us;
-        if (same_syn_again && flow.pending.size() < kMaxPendingSegments) {
+        if (same_syn_again && flow.pending.size() < options_.limits.pending_flow_segments) {
           flow.pending.push_back(compact(key, seg, at));  // a SYN retransmission
           return;
         }
@@ -217,7 +216,7 @@ void FlowTracker::on_pending(FlowIt it, const net::TcpSegment& seg, const model:
   if (seg.payload.empty()) {
     if (seg.flags & (net::tcp_flag::rst | net::tcp_flag::fin)) {
       erase(it);
-    } else if (flow.pending.size() < kMaxPendingSegments) {
+    } else if (flow.pending.size() < options_.limits.pending_flow_segments) {
       flow.pending.push_back(compact(it->first, seg, at));
     }
     return;

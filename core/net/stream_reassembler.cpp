@@ -4,7 +4,7 @@
 // stream may run past 2^32 bytes; 32-bit sequence numbers are unwrapped to the
 // offset nearest to next_. In-order payload is handed to the sink straight
 // from the frame (no copy); only out-of-order bytes are copied into pending_.
-// Memory is bounded by max_buffered_ bytes and kMaxPendingEntries entries;
+// Memory is bounded by max_buffered_ bytes and max_segments_ entries;
 // every loop below removes a pending entry or advances next_, so nothing
 // is proportional to sequence distances.
 //
@@ -21,11 +21,6 @@ namespace rdpcap::net {
 
 namespace {
 
-// Entries waiting beyond a hole; overflow is handled like the byte cap, so an
-// adversary's millions of tiny out-of-order segments cost at most this many
-// map nodes.
-constexpr size_t kMaxPendingEntries = 1024;
-
 // The largest TCP window is 2^30 bytes (RFC 7323 2.3): an ack further ahead
 // than that cannot be genuine.
 constexpr uint64_t kMaxAckJump = uint64_t{1} << 30;
@@ -40,8 +35,8 @@ int64_t unwrap(uint32_t seq, uint32_t isn, uint64_t next) {
 
 }  // namespace
 
-StreamReassembler::StreamReassembler(size_t max_buffered_bytes)
-    : max_buffered_(max_buffered_bytes) {}
+StreamReassembler::StreamReassembler(size_t max_buffered_bytes, size_t max_segments)
+    : max_buffered_(max_buffered_bytes), max_segments_(max_segments) {}
 
 uint64_t StreamReassembler::relative(uint32_t seq) const {
   int64_t off = unwrap(seq, isn_, next_);
@@ -176,7 +171,8 @@ void StreamReassembler::on_segment(uint32_t seq, util::Bytes payload, const util
     }
 
     if (buffered_ + new_bytes > max_buffered_ ||
-        pending_.size() + new_entries > kMaxPendingEntries) {
+        pending_.size() + new_entries > max_segments_) {  // entries waiting beyond a hole: an
+                                                          // adversary's tiny segments cost this many nodes
       // Over a cap: give up on the oldest hole, deliver what follows it and
       // try again with the room that made.
       cap_hit_ = true;

@@ -26,7 +26,9 @@ class StreamSink {
 
 class StreamReassembler {
  public:
-  explicit StreamReassembler(size_t max_buffered_bytes = 256 * 1024);
+  // Out-of-order data waits in at most `max_buffered_bytes` bytes and
+  // `max_segments` segments (session::Limits reassembly_bytes, reassembly_segments).
+  explicit StreamReassembler(size_t max_buffered_bytes = 256 * 1024, size_t max_segments = 1024);
 
   // SYN seen with this sequence number: data starts at isn + 1.
   void on_syn(uint32_t isn);
@@ -63,6 +65,7 @@ class StreamReassembler {
   void skip_to(uint64_t offset, const util::FrameRef& at, StreamSink& sink);
 
   size_t max_buffered_;
+  size_t max_segments_;
   bool started_ = false;
   bool buffering_ = true;
   uint32_t isn_ = 0;        // seq of relative offset 0

@@ -15,7 +15,8 @@ Connection::Connection(uint64_t id, const net::TcpSegment& first, bool client_is
                        const Limits& limits)
     : limits_(limits),
       client_(std::make_unique<DirectionHandler>(*this, Direction::client_to_server, limits)),
-      server_(std::make_unique<DirectionHandler>(*this, Direction::server_to_client, limits)) {
+      server_(std::make_unique<DirectionHandler>(*this, Direction::server_to_client, limits)),
+      inner_(limits) {
   client_addr_ = client_is_source ? first.src : first.dst;
   client_port_ = client_is_source ? first.sport : first.dport;
   const net::IpAddress& server = client_is_source ? first.dst : first.src;

@@ -23,7 +23,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   enum class Mode { unknown, socks, x224, tls, opaque };
 
   DirectionHandler(Connection& conn, model::Direction dir, const Limits& limits)
-      : reassembler(limits.reassembly_bytes), conn_(conn), dir_(dir), tls_(limits.handshake_message_bytes) {}
+      : reassembler(limits.reassembly_bytes, limits.reassembly_segments), conn_(conn), dir_(dir), tls_(limits.handshake_message_bytes) {}
 
   net::StreamReassembler reassembler;
 

@@ -19,8 +19,6 @@ using util::Bytes;
 
 namespace {
 
-constexpr size_t kMaxKerberosFacts = 16;
-constexpr size_t kMaxMechs = 8;
 constexpr uint32_t kHybridEx = 0x00000008;
 
 void reach(InnerFacts& f, RdpPhase p, const FrameRef& at) {
@@ -34,6 +32,19 @@ void note_error(InnerFacts& f, Direction from, std::string why, const FrameRef& 
   f.parse_error = std::move(why);
   f.parse_error_from = from;
   f.parse_error_at = at;
+}
+
+// The first `what` of a direction (MS-RDPBCGR 2.2.1.3 / 2.2.1.4 GCC data)
+// into `slot`, or its parse error.
+template <typename T>
+void keep_first(InnerFacts& f, Direction from, const util::ParseResult<T>& parsed, const char* what,
+                std::optional<T>& slot, FrameRef& slot_at, const FrameRef& at) {
+  if (!parsed.is_ok()) {
+    note_error(f, from, std::string(what) + ": " + parsed.reason(), at);
+  } else if (!slot) {
+    slot = parsed.value();
+    slot_at = at;
+  }
 }
 
 }  // namespace
@@ -64,7 +75,7 @@ void InnerStream::on_application_data(InnerFacts& f, Direction from, Bytes plain
   if (s.stopped) return;
   s.pending.erase(s.pending.begin(), s.pending.begin() + static_cast<std::ptrdiff_t>(used));
   if (used > 0) s.pending_at = at;  // the rest started in this record
-  if (s.pending.size() > kMaxTsRequest + 16) {
+  if (s.pending.size() > max_ts_request_ + 16) {
     f.buffer_limit_hit = true;
     stop(f, from, "decrypted PDU longer than the buffer limit", at);
   }
@@ -76,7 +87,7 @@ size_t InnerStream::consume(InnerFacts& f, Direction from, Bytes data, const Fra
     const Bytes rest = data.subspan(pos);
     const uint8_t b0 = rest[0];
     if (b0 == 0x30) {  // DER SEQUENCE: a CredSSP TSRequest
-      auto len = proto::credssp::frame_length(rest, kMaxTsRequest);
+      auto len = proto::credssp::frame_length(rest, max_ts_request_);
       if (len.is_need_more()) return pos;
       if (len.is_invalid()) {
         if (len.reason().find("limit") != std::string::npos) f.buffer_limit_hit = true;
@@ -160,7 +171,7 @@ void InnerStream::auth_token(InnerFacts& f, Direction from, Bytes token, const F
   if (a.spnego) {
     f.spnego = true;
     for (const auto& oid : a.mech_types) {
-      if (f.offered_mechs.size() >= kMaxMechs) break;
+      if (f.offered_mechs.size() >= max_mechs_) break;
       const char* name = C::mech_name(oid);
       std::string text = name ? name : oid;
       if (std::find(f.offered_mechs.begin(), f.offered_mechs.end(), text) == f.offered_mechs.end())
@@ -217,7 +228,7 @@ void InnerStream::auth_token(InnerFacts& f, Direction from, Bytes token, const F
       f.spn_realm = k.ap_req->realm;
       f.spn_at = at;
     }
-    if (k.error && f.kerberos_errors.size() < kMaxKerberosFacts) {
+    if (k.error && f.kerberos_errors.size() < max_kerberos_) {
       model::KerberosErrorFact e;
       e.at = at;
       e.error_code = k.error->error_code;
@@ -239,24 +250,12 @@ void InnerStream::tpkt(InnerFacts& f, Direction from, Bytes pdu, const FrameRef&
   const Bytes mcs = data.value();
   if (proto::mcs::is_connect_initial(mcs)) {
     reach(f, RdpPhase::basic_settings, at);
-    auto g = proto::parse_connect_initial(mcs);
-    if (g.is_ok() && !f.client_gcc) {
-      f.client_gcc = g.value();
-      f.client_gcc_at = at;
-    } else if (!g.is_ok()) {
-      note_error(f, from, "MCS Connect Initial: " + g.reason(), at);
-    }
+    keep_first(f, from, proto::parse_connect_initial(mcs), "MCS Connect Initial", f.client_gcc, f.client_gcc_at, at);
     return;
   }
   if (proto::mcs::is_connect_response(mcs)) {
     reach(f, RdpPhase::basic_settings, at);
-    auto g = proto::parse_connect_response(mcs);
-    if (g.is_ok() && !f.server_gcc) {
-      f.server_gcc = g.value();
-      f.server_gcc_at = at;
-    } else if (!g.is_ok()) {
-      note_error(f, from, "MCS Connect Response: " + g.reason(), at);
-    }
+    keep_first(f, from, proto::parse_connect_response(mcs), "MCS Connect Response", f.server_gcc, f.server_gcc_at, at);
     return;
   }
   auto d = proto::mcs::parse_domain_pdu(mcs);

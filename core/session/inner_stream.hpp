@@ -13,13 +13,18 @@
 
 #include "util/frame_ref.hpp"
 #include "model/inner_facts.hpp"
+#include "session/limits.hpp"
 #include "util/byte_reader.hpp"
 
 namespace rdpcap::session {
 
 class InnerStream {
  public:
-  static constexpr size_t kMaxTsRequest = 256 * 1024;  // Kerberos tickets with a large PAC stay well below
+  // Bounded by limits.ts_request_bytes, max_inner_kerberos and max_offered_mechs.
+  explicit InnerStream(const Limits& limits = {})
+      : max_ts_request_(limits.ts_request_bytes),
+        max_kerberos_(limits.max_inner_kerberos),
+        max_mechs_(limits.max_offered_mechs) {}
 
   // X.224 selectedProtocol (MS-RDPBCGR 2.2.1.2.1): with HYBRID_EX (0x8) the
   // server's first non-CredSSP bytes are the Early User Authorization Result.
@@ -44,6 +49,7 @@ class InnerStream {
   void send_data(model::InnerFacts& f, model::Direction from, util::Bytes user_data, const model::FrameRef& at);
   void stop(model::InnerFacts& f, model::Direction from, std::string why, const model::FrameRef& at);
 
+  size_t max_ts_request_, max_kerberos_, max_mechs_;
   Side client_, server_;
   uint32_t selected_ = 0;
   bool server_sent_rdp_ = false;  // the server sent something other than a TSRequest

@@ -8,7 +8,6 @@
 namespace rdpcap::session {
 
 namespace {
-constexpr size_t kMaxAttached = 16;
 
 bool starts_with_ci(const std::string& s, const char* prefix) {
   for (size_t i = 0; prefix[i]; ++i)
@@ -48,7 +47,8 @@ void KerberosWatch::message(util::Bytes msg, const std::string& src, const std::
   } else {
     return;
   }
-  if (events_.size() >= kMaxEvents) events_.pop_front();
+  if (limits_.kerberos_events == 0) return;
+  if (events_.size() >= limits_.kerberos_events) events_.pop_front();
   events_.push_back(std::move(e));
 }
 
@@ -68,7 +68,7 @@ void KerberosWatch::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at
   if (seg.payload.empty()) return;
   auto it = tcp_.find(key);
   if (it == tcp_.end()) {
-    if (tcp_.size() >= kMaxTcpStreams) return;
+    if (tcp_.size() >= limits_.kerberos_tcp_streams) return;
     it = tcp_.emplace(key, Half{}).first;
     it->second.next_seq = seg.seq;
   }
@@ -79,7 +79,7 @@ void KerberosWatch::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at
   // RFC 4120 7.2.2: a 4-byte record mark, then the message.
   size_t pos = 0;
   while (pos < h.buf.size()) {
-    auto r = proto::kerberos::frame_tcp_record(util::Bytes(h.buf).subspan(pos), kMaxRecord);
+    auto r = proto::kerberos::frame_tcp_record(util::Bytes(h.buf).subspan(pos), limits_.kerberos_message_bytes);
     if (r.is_need_more()) break;
     if (r.is_invalid()) {
       pos = h.buf.size();
@@ -89,7 +89,7 @@ void KerberosWatch::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at
     pos += r.consumed();
   }
   h.buf.erase(h.buf.begin(), h.buf.begin() + static_cast<std::ptrdiff_t>(pos));
-  if (h.buf.size() > kMaxRecord + 4) tcp_.erase(it);
+  if (h.buf.size() > limits_.kerberos_message_bytes + 4) tcp_.erase(it);
 }
 
 void KerberosWatch::attach(model::ConnectionSummary& c) const {
@@ -99,10 +99,10 @@ void KerberosWatch::attach(model::ConnectionSummary& c) const {
   for (const auto& e : events_) {
     if (e.client_ip != c.client_ip || e.at.time_us < from || e.at.time_us > to) continue;
     if (e.error) {
-      if (!relevant(e.err.sname) || inner.kerberos_errors.size() >= kMaxAttached) continue;
+      if (!relevant(e.err.sname) || inner.kerberos_errors.size() >= limits_.kerberos_attached) continue;
       inner.kerberos_errors.push_back(e.err);
     } else {
-      if (!relevant(e.req.sname) || inner.kerberos_requests.size() >= kMaxAttached) continue;
+      if (!relevant(e.req.sname) || inner.kerberos_requests.size() >= limits_.kerberos_attached) continue;
       inner.kerberos_requests.push_back(e.req);
     }
   }

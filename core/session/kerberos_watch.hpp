@@ -18,17 +18,20 @@
 
 #include "model/connection_summary.hpp"
 #include "net/packet.hpp"
+#include "session/limits.hpp"
 
 namespace rdpcap::session {
 
 class KerberosWatch {
  public:
   static constexpr uint16_t kPort = 88;
-  static constexpr size_t kMaxEvents = 4096;        // oldest dropped first
-  static constexpr size_t kMaxTcpStreams = 256;     // half-streams buffered at once
-  static constexpr size_t kMaxRecord = 64 * 1024;   // one TCP Kerberos message
+  // The connection's setup window (not a memory bound: what counts as its client's Kerberos).
   static constexpr int64_t kBefore_us = 30'000'000; // window starts 30 s before the RDP connection
   static constexpr int64_t kSetup_us = 120'000'000; // ... and ends 120 s after its start (or at its end)
+
+  // Bounded by limits.kerberos_events, kerberos_tcp_streams, kerberos_message_bytes
+  // and kerberos_attached.
+  explicit KerberosWatch(const Limits& limits = {}) : limits_(limits) {}
 
   static bool is_kerberos(uint16_t sport, uint16_t dport) { return sport == kPort || dport == kPort; }
   void on_tcp(const net::TcpSegment& seg, const model::FrameRef& at);
@@ -52,6 +55,7 @@ class KerberosWatch {
   using HalfKey = std::tuple<std::string, uint16_t, std::string, uint16_t>;
   void message(util::Bytes msg, const std::string& src, const std::string& dst, bool from_kdc, const model::FrameRef& at);
 
+  Limits limits_;
   std::deque<Event> events_;
   std::map<HalfKey, Half> tcp_;
 };

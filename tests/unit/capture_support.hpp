@@ -18,14 +18,18 @@ inline bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+inline session::AnalysisResult analyze_file_with(const std::string& path, const session::AnalyzerOptions& options) {
+  session::Analyzer analyzer(options);
+  capture::read_capture(path, analyzer);
+  return analyzer.finish();
+}
+
 inline session::AnalysisResult analyze_file(const std::string& path, std::set<uint16_t> extra_ports = {},
                                             std::optional<int64_t> reference_time = std::nullopt) {
   session::AnalyzerOptions options;
   options.rdp_ports.insert(extra_ports.begin(), extra_ports.end());
   options.reference_time_s = reference_time;
-  session::Analyzer analyzer(options);
-  capture::read_capture(path, analyzer);
-  return analyzer.finish();
+  return analyze_file_with(path, options);
 }
 
 // Every frame of a capture, read by the CLI's reader, kept in memory to be

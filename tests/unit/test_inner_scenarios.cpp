@@ -42,14 +42,14 @@ struct Run {
 
 // The capture's own summary (TCP closes, negotiation) plus the inner facts
 // from its decrypted records, then the new rule families.
-Run run(const std::string& prefix, uint32_t selected = 0x2) {
+Run run(const std::string& prefix, uint32_t selected = 0x2, const session::Limits& limits = {}) {
   const auto& cap = capture(prefix);
   auto result = testing::analyze_file(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/" + cap.name);
   Run r;
   REQUIRE_FALSE(result.connections.empty());
   r.summary = result.connections[0].summary;
   r.summary.inner = {};
-  session::InnerStream s;
+  session::InnerStream s(limits);
   if (r.summary.negotiation.confirm) selected = r.summary.negotiation.confirm->selected_protocol;
   s.set_selected_protocol(selected);
   for (const auto& rec : cap.records) {
@@ -162,6 +162,14 @@ TEST_CASE("Scenario 32: SPNEGO with a Kerberos AP-REQ for TERMSRV/host, SEC_E_WR
   bool spn = false;
   for (const auto& ev : e->evidence) spn |= ev.value == "TERMSRV/rdp01.corp.example@CORP.EXAMPLE";
   CHECK(spn);
+}
+
+TEST_CASE("Scenario 32 with Limits::max_offered_mechs 1: one SPNEGO mechanism kept", "[inner][scenarios][limits]") {
+  session::Limits limits;
+  limits.max_offered_mechs = 1;
+  const auto r = run("32-", 0x2, limits);
+  CHECK(r.summary.inner.offered_mechs.size() == 1);
+  CHECK(r.summary.inner.spn == "TERMSRV/rdp01.corp.example");
 }
 
 TEST_CASE("Kerberos on port 88 in the clear: scenarios 31, 33, 34, 35", "[inner][scenarios][kerberos]") {

@@ -158,3 +158,19 @@ TEST_CASE("Inner stream: an oversized TSRequest stops that direction with the li
   CHECK(f.client_stopped);
   CHECK_FALSE(f.server_stopped);
 }
+
+TEST_CASE("Inner stream: a TSRequest over Limits::ts_request_bytes stops the direction", "[session][inner][limits]") {
+  session::Limits limits;
+  limits.ts_request_bytes = 64;  // sample 01's NTLM TSRequests are longer
+  model::InnerFacts f;
+  session::InnerStream s(limits);
+  s.set_selected_protocol(0x2);
+  for (const auto& r : testing::sample01::kRecords) {
+    const auto bytes = hex(r.hex);
+    s.on_application_data(f, dir(r.from_client), bytes, at(r.frame));
+  }
+  CHECK(f.buffer_limit_hit);
+  CHECK(f.client_stopped);
+  CHECK(f.parse_error.find("limit") != std::string::npos);
+  CHECK_FALSE(f.ntlm_authenticate);
+}

@@ -1,7 +1,9 @@
-// The analyzer's capture-wide limits (session::Limits) with small caps:
-// compact half-open flows, the flow table and followed-connection caps, the
-// capture-wide buffer budget, the cap on kept connection results and the
-// notes that say each was hit. tests/limits/test_limits.sh checks the default
+// The analyzer's limits (session::Limits) with small caps: compact half-open
+// flows, the flow table and followed-connection caps, the capture-wide buffer
+// budget, the cap on kept connection results and the notes that say each was
+// hit; the reassembler's segment cap, a pending flow's kept segments and the
+// port-88 Kerberos watch (InnerStream's caps: test_inner_stream.cpp,
+// test_inner_scenarios.cpp). tests/limits/test_limits.sh checks the default
 // caps on generated hostile captures with the CLI.
 #include <catch2/catch.hpp>
 #include <climits>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "../../fuzz/fuzz_support.hpp"
+#include "capture_support.hpp"
 #include "net/packet.hpp"
 #include "engine/analyzer.hpp"
 #include "util/time.hpp"
@@ -238,4 +241,99 @@ TEST_CASE("limits: extreme capture times do not overflow", "[session][limits]") 
   CHECK(r.stats.first_time_us == -rdpcap::util::kMaxTimeMicros);
   CHECK(r.stats.last_time_us == rdpcap::util::kMaxTimeMicros);
   CHECK(r.connections[0].summary.tcp.syn_count == 5);
+}
+
+TEST_CASE("limits: out-of-order segments are capped by count as well as bytes", "[session][limits]") {
+  // Ten 10-byte client segments, each behind its own one-byte hole: 100 bytes
+  // (far below reassembly_bytes) in ten pending entries.
+  const auto run = [](size_t segments) {
+    session::AnalyzerOptions o;
+    o.limits.reassembly_segments = segments;
+    Feed f(o);
+    rdp_request(f, 0x0A000001, 1000, "u");
+    const std::vector<uint8_t> chunk(10, 0x17);
+    const uint32_t next = 101 + static_cast<uint32_t>(connection_request("u").size());
+    for (uint32_t i = 0; i < 10; ++i)
+      f.tcp(0x0A000001, 1000, kServer, 3389, next + 1 + i * 11, 501, net::tcp_flag::ack, Bytes(chunk));
+    return f.analyzer.finish();
+  };
+  const auto within = run(1024);
+  REQUIRE(within.connections.size() == 1);
+  CHECK(within.connections[0].summary.limits_hit.empty());
+  const auto over = run(2);
+  REQUIRE(over.connections.size() == 1);
+  REQUIRE(over.connections[0].summary.limits_hit.size() == 1);
+  CHECK(over.connections[0].summary.limits_hit[0].find("holes given up") != std::string::npos);
+}
+
+TEST_CASE("limits: a flow on another port keeps at most pending_flow_segments before its first payload",
+          "[session][limits]") {
+  using namespace net::tcp_flag;
+  const auto run = [](size_t segments) {
+    session::AnalyzerOptions o;
+    o.limits.pending_flow_segments = segments;
+    Feed f(o);
+    const uint32_t client = 0x0A000001;
+    f.tcp(client, 1000, kServer, 5000, 100, 0, syn);
+    f.tcp(kServer, 5000, client, 1000, 500, 101, syn | ack);
+    f.tcp(client, 1000, kServer, 5000, 101, 501, ack);
+    const auto cr = connection_request("p");
+    f.tcp(client, 1000, kServer, 5000, 101, 501, ack | psh, Bytes(cr));
+    return f.analyzer.finish();
+  };
+  const auto all = run(8);
+  REQUIRE(all.connections.size() == 1);
+  CHECK(all.connections[0].summary.rdp_by_content);
+  CHECK(all.connections[0].summary.tcp.syn_ack.frame == 2);
+  const auto syn_only = run(1);  // the SYN only: the SYN-ACK was not kept to replay
+  REQUIRE(syn_only.connections.size() == 1);
+  CHECK(syn_only.connections[0].summary.rdp_by_content);
+  CHECK(syn_only.connections[0].summary.tcp.syn.frame == 1);
+  CHECK_FALSE(syn_only.connections[0].summary.tcp.syn_ack.seen());
+}
+
+// Sample 31: two AS-REQs and two KRB-ERRORs (25, then 24) on TCP port 88
+// before the RDP connection's NLA.
+static const rdpcap::model::InnerFacts& sample31_inner(const session::AnalysisResult& r) {
+  for (const auto& c : r.connections)
+    if (c.summary.server_port == 3389) return c.summary.inner;
+  FAIL("no RDP connection");
+  return r.connections.at(0).summary.inner;
+}
+
+TEST_CASE("limits: the port-88 Kerberos watch honours its Limits fields", "[session][limits][kerberos]") {
+  const std::string path = std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/31-kerberos-preauth-failed-then-ntlm.pcap";
+  const auto run = [&](auto&& set) {
+    session::AnalyzerOptions o;
+    set(o.limits);
+    return rdpcap::testing::analyze_file_with(path, o);
+  };
+  {
+    const auto r = run([](session::Limits&) {});
+    const auto& in = sample31_inner(r);
+    REQUIRE(in.kerberos_errors.size() == 2);
+    CHECK(in.kerberos_requests.size() == 2);
+  }
+  {
+    const auto r = run([](session::Limits& l) { l.kerberos_attached = 1; });
+    const auto& in = sample31_inner(r);
+    REQUIRE(in.kerberos_errors.size() == 1);
+    CHECK(in.kerberos_errors[0].error_code == 25);
+    CHECK(in.kerberos_requests.size() == 1);
+  }
+  {
+    const auto r = run([](session::Limits& l) { l.kerberos_events = 1; });  // only the newest: error 24
+    const auto& in = sample31_inner(r);
+    REQUIRE(in.kerberos_errors.size() == 1);
+    CHECK(in.kerberos_errors[0].error_code == 24);
+    CHECK(in.kerberos_requests.empty());
+  }
+  for (const auto& none : {+[](session::Limits& l) { l.kerberos_events = 0; },
+                           +[](session::Limits& l) { l.kerberos_tcp_streams = 0; },
+                           +[](session::Limits& l) { l.kerberos_message_bytes = 16; }}) {
+    const auto r = run(none);
+    const auto& in = sample31_inner(r);
+    CHECK(in.kerberos_errors.empty());
+    CHECK(in.kerberos_requests.empty());
+  }
 }
