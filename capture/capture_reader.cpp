@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "capture/gzip_file.hpp"
 #include "net/packet.hpp"
 #include "util/time.hpp"
 
@@ -10,11 +11,23 @@ namespace rdpcap::capture {
 
 Capture Capture::open_stream(std::FILE* file, bool is_stdin) {
   Capture c;
+  if (starts_with_gzip(file)) {
+    c.gzip_error_ = std::make_unique<std::string>();
+    std::FILE* plain = open_gunzip(file, !is_stdin, c.gzip_error_.get());
+    if (!plain) {
+      if (!is_stdin) std::fclose(file);
+      c.error_ = "cannot set up gzip decompression";
+      return c;
+    }
+    file = plain;
+    is_stdin = false;  // pcap_close / fclose close the cookie, which leaves standard input open
+  }
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
   if (!p) {
     if (!is_stdin) std::fclose(file);
     c.error_ = errbuf;
+    if (c.gzip_error_ && !c.gzip_error_->empty()) c.error_ = *c.gzip_error_;
     return c;
   }
   c.pcap_.reset(p);
@@ -55,7 +68,9 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
     if (rc == PCAP_ERROR_BREAK) break;  // end of file
     if (rc != 1) {
       result.complete = false;
-      result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + pcap_geterr(pcap);
+      std::string why = capture.gzip_error();  // libpcap only says the file was short
+      if (why.empty()) why = pcap_geterr(pcap);
+      result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + why;
       break;
     }
     ++result.frames;

@@ -1,6 +1,8 @@
 // Reads a capture with libpcap and streams its frames into an engine::Analyzer:
 // the one pcap -> Analyzer loop of the project (CLI, unit tests, fuzz_pcap).
-// Input is a pcap or pcapng file, '-' for standard input, or an open stream.
+// Input is a pcap or pcapng file, '-' for standard input, or an open stream,
+// any of them gzip-compressed (.pcap.gz / .pcapng.gz, recognised by the
+// content, not the name; capture/gzip_file.hpp).
 // Frames are numbered from 1 as Wireshark counts, and their times go through
 // util::to_micros (clamped: a hostile file can claim any 64-bit time).
 //
@@ -32,11 +34,11 @@ struct ReadResult {
 
 // What a reader has done so far, for a progress display in another thread.
 struct ReadProgress {
-  std::atomic<uint64_t> bytes{0};        // input bytes consumed (pcap record headers included)
+  std::atomic<uint64_t> bytes{0};        // input bytes consumed (pcap record headers included; uncompressed)
   std::atomic<uint64_t> connections{0};  // Analyzer::connections_seen() (feed() only)
 };
 
-// An open libpcap handle.
+// An open libpcap handle and what it reads through (a gzip stream).
 class Capture {
  public:
   Capture() = default;
@@ -47,17 +49,24 @@ class Capture {
   pcap_t* get() const { return pcap_.get(); }
   explicit operator bool() const { return pcap_ != nullptr; }
   const std::string& error() const { return error_; }  // why opening failed
+  bool gzip() const { return gzip_error_ != nullptr; }
+  // A decompression error met while reading (corrupt or cut .gz), or "".
+  std::string gzip_error() const { return gzip_error_ ? *gzip_error_ : std::string(); }
 
-  // `path` ("-": standard input).
+  // `path` ("-": standard input), plain or gzip-compressed.
   static Capture open_offline(const std::string& path);
-  // An already open stream (fmemopen in the fuzz target); closed with the
-  // Capture (or at once when opening fails), unless it is standard input.
+  // An already open stream (fmemopen in the fuzz target), plain or
+  // gzip-compressed; closed with the Capture (or at once when opening
+  // fails), unless it is standard input.
   static Capture open_stream(std::FILE* file, bool is_stdin = false);
 
  private:
   struct PcapClose {
     void operator()(pcap_t* p) const { pcap_close(p); }
   };
+  // Written by the gzip FILE* that pcap_ reads through: declared before pcap_
+  // so that it is destroyed after it.
+  std::unique_ptr<std::string> gzip_error_;
   std::unique_ptr<pcap_t, PcapClose> pcap_;
   std::string error_;
 };

@@ -24,12 +24,24 @@ uint32_t load32(const uint8_t* p, bool big_endian) {
                     : uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
 
+// Reads and discards `n` bytes (a stream that cannot seek); false at its end.
+bool skip(std::FILE* f, uint64_t n) {
+  char scratch[1 << 14];
+  while (n > 0) {
+    const size_t want = n < sizeof scratch ? static_cast<size_t>(n) : sizeof scratch;
+    if (std::fread(scratch, 1, want, f) != want) return false;
+    n -= want;
+  }
+  return true;
+}
+
 }  // namespace
 
-PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& keys) {
+PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& keys, bool seekable) {
   PcapngSecrets out;
   uint8_t head[12];
   if (std::fread(head, 1, 12, f) != 12) return out;  // too short for pcapng: not ours to judge
+  long long at = 12;  // bytes read so far (where the stream is)
   if (load32(head, false) != kSectionHeader) return out;  // classic pcap or something else
   bool big = false;
   uint64_t total_secrets = 0;
@@ -63,6 +75,7 @@ PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& 
       uint32_t secrets_type = load32(head + 8, big);
       uint8_t len_buf[4];
       if (std::fread(len_buf, 1, 4, f) != 4) return out;  // cut short: nothing more
+      at += 4;
       uint32_t secrets_len = load32(len_buf, big);
       if (length < 20 || secrets_len > length - 20) {
         out.error = name + ": Decryption Secrets Block at offset " + std::to_string(block_start) +
@@ -77,6 +90,7 @@ PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& 
         }
         std::string text(secrets_len, '\0');
         if (std::fread(text.data(), 1, secrets_len, f) != secrets_len) return out;  // cut short
+        at += secrets_len;
         total_secrets += secrets_len;
         ++out.blocks;
         if (auto err = keys.add_text(text, name + " (secrets block " + std::to_string(out.blocks) + ")")) {
@@ -86,8 +100,13 @@ PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& 
       }
     }
     block_start += length;
-    if (std::fseek(f, static_cast<long>(block_start), SEEK_SET) != 0) return out;
+    if (seekable) {
+      if (std::fseek(f, static_cast<long>(block_start), SEEK_SET) != 0) return out;
+    } else if (!skip(f, static_cast<uint64_t>(block_start - at))) {
+      return out;  // end of the stream inside the block
+    }
     if (std::fread(head, 1, 12, f) != 12) return out;  // end of file (or a cut last block)
+    at = block_start + 12;
   }
 }
 

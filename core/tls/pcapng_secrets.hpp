@@ -23,7 +23,9 @@ struct PcapngSecrets {
 // is not pcapng (classic pcap) gives {0, nullopt}. Errors name the file (and,
 // for a malformed key log line, "<path> (secrets block N):<line>").
 PcapngSecrets add_pcapng_secrets(const std::string& path, KeyLog& keys);
-// The same over an open, seekable stream (tests use fmemopen).
-PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& keys);
+// The same over an open stream (tests use fmemopen). `seekable` false: the
+// stream cannot seek (a gzip-decompressing FILE*, capture/gzip_file.hpp), so
+// the blocks between secrets blocks are read and discarded instead.
+PcapngSecrets add_pcapng_secrets(std::FILE* f, const std::string& name, KeyLog& keys, bool seekable = true);
 
 }  // namespace rdpcap::tls

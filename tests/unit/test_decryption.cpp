@@ -307,17 +307,21 @@ std::vector<uint8_t> pcapng_with_secrets(const std::string& secrets, bool big_en
 
 TEST_CASE("pcapng Decryption Secrets Blocks are read in both byte orders", "[decrypt][dsb]") {
   const std::string line = "CLIENT_RANDOM " + std::string(64, '1') + " " + std::string(96, '2') + "\n";
-  for (bool big : {false, true}) {
-    auto file = pcapng_with_secrets(line, big);
-    FILE* f = fmemopen(file.data(), file.size(), "rb");
-    REQUIRE(f);
-    tls::KeyLog keys;
-    auto r = tls::add_pcapng_secrets(f, "mem.pcapng", keys);
-    std::fclose(f);
-    CHECK_FALSE(r.error);
-    CHECK(r.blocks == 1);
-    CHECK(keys.size() == 1);
-  }
+  // seekable = false: the walk reads over other blocks instead of seeking (a .pcapng.gz).
+  for (bool big : {false, true})
+    for (bool seekable : {true, false}) {
+      auto file = pcapng_with_secrets(line, big);
+      FILE* f = fmemopen(file.data(), file.size(), "rb");
+      REQUIRE(f);
+      tls::KeyLog keys;
+      auto r = tls::add_pcapng_secrets(f, "mem.pcapng", keys, seekable);
+      const bool at_end = std::fgetc(f) == EOF;  // every block was walked
+      std::fclose(f);
+      CHECK_FALSE(r.error);
+      CHECK(r.blocks == 1);
+      CHECK(keys.size() == 1);
+      CHECK(at_end);
+    }
   // A malformed line inside the block names the block and line.
   auto file = pcapng_with_secrets("# x\nCLIENT_RANDOM 00\n", false);
   FILE* f = fmemopen(file.data(), file.size(), "rb");
