@@ -1,6 +1,9 @@
 #include "capture/capture_reader.hpp"
 
+#include <poll.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "capture/gzip_file.hpp"
@@ -45,8 +48,63 @@ Capture Capture::open_offline(const std::string& path) {
   return open_stream(file);
 }
 
+Capture Capture::open_live(const std::string& interface, const std::string& filter, int timeout_ms) {
+  Capture c;
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_create(interface.c_str(), errbuf);
+  if (!p) {
+    c.error_ = errbuf;
+    return c;
+  }
+  c.pcap_.reset(p);
+  c.live_ = true;
+  // Whole frames (TLS records span many), not promiscuous (the host's own
+  // connections; a mirror port delivers the rest anyway), microseconds.
+  pcap_set_snaplen(p, 262144);
+  pcap_set_promisc(p, 0);
+  pcap_set_timeout(p, timeout_ms);
+  pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
+  pcap_set_buffer_size(p, 8 << 20);
+  const int rc = pcap_activate(p);
+  if (rc < 0) {
+    const std::string why = pcap_geterr(p);
+    c.error_ = std::string(pcap_statustostr(rc)) + (why.empty() ? "" : ": " + why);
+    if (rc == PCAP_ERROR_PERM_DENIED)
+      c.error_ += " (needs CAP_NET_RAW: run as root, or give the binary that one capability with setcap, see README)";
+    c.pcap_.reset();
+    return c;
+  }
+  // Non-blocking, with our own poll() (for_each_frame): on Linux (TPACKET_V3)
+  // a blocking read may wait without limit while no packet arrives, whatever
+  // the read timeout, and idle connections must still be ended.
+  if (pcap_setnonblock(p, 1, errbuf) != 0 || pcap_get_selectable_fd(p) < 0) {
+    c.error_ = std::string("cannot poll the capture: ") + errbuf;
+    c.pcap_.reset();
+    return c;
+  }
+  c.timeout_ms_ = timeout_ms;
+  if (!filter.empty()) {
+    bpf_program program{};
+    if (pcap_compile(p, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+      c.error_ = std::string("filter: ") + pcap_geterr(p);
+      c.pcap_.reset();
+      return c;
+    }
+    const int set = pcap_setfilter(p, &program);
+    pcap_freecode(&program);
+    if (set != 0) {
+      c.error_ = std::string("filter: ") + pcap_geterr(p);
+      c.pcap_.reset();
+      return c;
+    }
+  }
+  return c;
+}
+
+bool Capture::live_stats(pcap_stat& out) const { return pcap_ && live_ && pcap_stats(pcap_.get(), &out) == 0; }
+
 ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress,
-                          const std::atomic<bool>* stop) {
+                          const std::atomic<bool>* stop, const std::function<void()>& on_wakeup) {
   ReadResult result;
   pcap_t* pcap = capture.get();
   if (!pcap) {
@@ -65,7 +123,13 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
   uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)
   while (!stop || !stop->load(std::memory_order_relaxed)) {
     const int rc = pcap_next_ex(pcap, &header, &data);
-    if (rc == PCAP_ERROR_BREAK) break;  // end of file
+    if (on_wakeup && capture.live()) on_wakeup();
+    if (rc == 0) {  // live capture: nothing waiting; sleep until a packet, a signal or the timeout
+      pollfd pfd{pcap_get_selectable_fd(pcap), POLLIN, 0};
+      poll(&pfd, 1, capture.timeout_ms());
+      continue;
+    }
+    if (rc == PCAP_ERROR_BREAK) break;  // end of file, or pcap_breakloop
     if (rc != 1) {
       result.complete = false;
       std::string why = capture.gzip_error();  // libpcap only says the file was short
@@ -90,6 +154,15 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
 ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress* progress,
                 const std::atomic<bool>* stop) {
   uint64_t n = 0;
+  auto next_expiry = std::chrono::steady_clock::now();
+  const auto expire = [&] {  // live capture: about once a second, frames or not
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_expiry) return;
+    next_expiry = now + std::chrono::seconds(1);
+    analyzer.expire_idle(std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+  };
   ReadResult result = for_each_frame(
       capture,
       [&](const engine::FrameInfo& frame, util::Bytes data) {
@@ -97,7 +170,7 @@ ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress
         if (progress && (++n & 1023) == 0)
           progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
       },
-      progress, stop);
+      progress, stop, expire);
   if (progress) progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
   return result;
 }

@@ -2,7 +2,7 @@
 // the one pcap -> Analyzer loop of the project (CLI, unit tests, fuzz_pcap).
 // Input is a pcap or pcapng file, '-' for standard input, or an open stream,
 // any of them gzip-compressed (.pcap.gz / .pcapng.gz, recognised by the
-// content, not the name; capture/gzip_file.hpp).
+// content, not the name; capture/gzip_file.hpp), or a live interface.
 // Frames are numbered from 1 as Wireshark counts, and their times go through
 // util::to_micros (clamped: a hostile file can claim any 64-bit time).
 //
@@ -50,6 +50,8 @@ class Capture {
   explicit operator bool() const { return pcap_ != nullptr; }
   const std::string& error() const { return error_; }  // why opening failed
   bool gzip() const { return gzip_error_ != nullptr; }
+  bool live() const { return live_; }
+  int timeout_ms() const { return timeout_ms_; }
   // A decompression error met while reading (corrupt or cut .gz), or "".
   std::string gzip_error() const { return gzip_error_ ? *gzip_error_ : std::string(); }
 
@@ -59,6 +61,15 @@ class Capture {
   // gzip-compressed; closed with the Capture (or at once when opening
   // fails), unless it is standard input.
   static Capture open_stream(std::FILE* file, bool is_stdin = false);
+  // A live capture on `interface` (needs CAP_NET_RAW, or root): whole frames
+  // (snap length 256 KiB), not promiscuous, microsecond times, BPF `filter`
+  // ("" = every frame), read timeout `timeout_ms` (the reading loop checks
+  // its stop flag and expires idle connections at least that often).
+  static Capture open_live(const std::string& interface, const std::string& filter, int timeout_ms = 250);
+
+  // Kernel counters of a live capture (pcap_stats): received, dropped by the
+  // kernel (buffer full), dropped by the interface. false when unavailable.
+  bool live_stats(pcap_stat& out) const;
 
  private:
   struct PcapClose {
@@ -69,6 +80,8 @@ class Capture {
   std::unique_ptr<std::string> gzip_error_;
   std::unique_ptr<pcap_t, PcapClose> pcap_;
   std::string error_;
+  bool live_ = false;
+  int timeout_ms_ = 250;
 };
 
 // Called once per frame, in capture order; `data` is valid during the call only.
@@ -76,12 +89,17 @@ using FrameCallback = std::function<void(const engine::FrameInfo& frame, util::B
 
 // Every frame of `capture` to `on_frame`, until the end of the input, an
 // error (result.complete = false), or `*stop` turns true (checked between
-// frames). `progress` (optional): bytes, every 1024 frames and at the end.
+// frames and, live, at each read timeout; a signal handler also calls
+// pcap_breakloop). `progress` (optional): bytes, every 1024 frames and at the
+// end. `on_wakeup` (optional): called after every read attempt of a live
+// capture, frame or timeout.
 ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress = nullptr,
-                          const std::atomic<bool>* stop = nullptr);
+                          const std::atomic<bool>* stop = nullptr, const std::function<void()>& on_wakeup = {});
 
 // Every frame of `capture` into `analyzer` (for_each_frame with
-// Analyzer::on_frame; progress also counts connections). Does not call
+// Analyzer::on_frame; progress also counts connections). On a live capture,
+// idle connections are ended about once a second, traffic or not
+// (Analyzer::expire_idle at the wall-clock time). Does not call
 // analyzer.finish().
 ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress* progress = nullptr,
                 const std::atomic<bool>* stop = nullptr);

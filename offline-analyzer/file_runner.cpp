@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "ndjson_sink.hpp"
+
 namespace rdpcap::cli {
 
 namespace {
@@ -29,28 +31,6 @@ std::string size_text(double bytes) {
   if (bytes >= 1024.0 * 1024 * 1024) return fmt::format("{:.2f} GiB", bytes / (1024.0 * 1024 * 1024));
   return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
 }
-
-// Streaming NDJSON: every record of one capture, as the engine hands them over.
-class NdjsonSink final : public engine::ResultSink {
- public:
-  NdjsonSink(std::FILE* to, const std::string& capture, report::StreamTotals& totals)
-      : to_(to), capture_(capture), totals_(totals) {}
-  void on_connection(const engine::ConnectionResult& r, engine::EndReason why) override {
-    totals_.add(r);
-    std::fputs(report::render_ndjson_connection(r, why, capture_).c_str(), to_);
-  }
-  void on_server(const engine::ServerRecord& server) override {
-    std::fputs(report::render_ndjson_server(server, capture_).c_str(), to_);
-  }
-  void on_amendment(const engine::Amendment& amendment) override {
-    std::fputs(report::render_ndjson_amendment(amendment, capture_).c_str(), to_);
-  }
-
- private:
-  std::FILE* to_;
-  const std::string& capture_;
-  report::StreamTotals& totals_;
-};
 
 }  // namespace
 

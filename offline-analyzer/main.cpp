@@ -15,6 +15,7 @@
 
 #include "file_runner.hpp"  // -j, --progress
 #include "key_sources.hpp"  // --keylog, pcapng Decryption Secrets Blocks
+#include "live_capture.hpp"  // -i
 #include "report/code_table.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
@@ -94,6 +95,13 @@ int main(int argc, char** argv) {
   cli::RunOptions run;
   cli::add_run_options(app, run);
   // ---- end parallel input and progress ----
+  // ---- live capture (live_capture.hpp): not with files, nor with what needs a file or the whole result ----
+  cli::LiveOptions live;
+  auto* interface = cli::add_live_options(app, live);
+  interface->excludes(captures);
+  for (const char* name : {"--report", "--evidence", "--connection", "--evidence-secrets", "--redact", "--jobs"})
+    interface->excludes(name);
+  // ---- end live capture ----
   std::optional<int64_t> reference;
   try {
     app.parse(argc, argv);
@@ -110,7 +118,7 @@ int main(int argc, char** argv) {
       std::fputs(report::render_code_table().c_str(), stdout);
       return 0;
     }
-    if (captures->empty()) throw CLI::RequiredError("captures");
+    if (captures->empty() && interface->empty()) throw CLI::RequiredError("captures (or -i IFACE)");
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
@@ -132,6 +140,17 @@ int main(int argc, char** argv) {
   ticket.keys = analyzer_options.keys;  // --evidence-secrets
 
   const int threshold = severity_threshold(opt.fail_on);
+  // ---- live capture ----
+  if (!interface->empty()) {
+    cli::LiveOutput out;
+    out.json = opt.json;
+    out.ndjson = opt.ndjson;
+    out.colour = use_colour(opt.colour);
+    out.show_established = !opt.failures_only;
+    out.ladder = ticket.ladder;
+    return cli::run_live(live, analyzer_options, out, threshold);
+  }
+  // ---- end live capture ----
   bool input_error = false, found = false;
   // --ndjson streams each connection's line when it ends, unless a ticket
   // output needs the whole result first (redaction masks every connection's

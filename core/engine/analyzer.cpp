@@ -179,6 +179,12 @@ void Analyzer::set_sink(ResultSink* sink) { impl_->sink = sink; }
 
 uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
 
+void Analyzer::expire_idle(int64_t now_us) {
+  Impl& s = *impl_;
+  if (s.options.limits.idle_timeout_us <= 0 || s.stats.frames == 0) return;
+  s.tracker.expire_idle(s.last_frame, std::clamp(now_us, -util::kMaxTimeMicros, util::kMaxTimeMicros));
+}
+
 std::vector<FindingAt> Analyzer::take_new_findings() {
   std::vector<FindingAt> found = std::exchange(impl_->new_findings, {});
   // A finding given and withdrawn at the same frame was never true at any

@@ -81,6 +81,11 @@ class Analyzer {
   AnalysisResult finish();
   // RDP connections started so far (for a progress display).
   uint64_t connections_seen() const;
+  // Live capture: end (and hand to the sink) the connections silent for longer
+  // than Limits::idle_timeout_us at time `now_us` (the clock frame times are
+  // in), also when no frame arrives to trigger the periodic check. They end at
+  // the last frame seen. Nothing when idle_timeout_us is 0.
+  void expire_idle(int64_t now_us);
 
   // With options.findings_per_frame: the findings that became known since the
   // last call (after on_frame(N): at frame N; after finish(): those of the

@@ -274,20 +274,20 @@ void FlowTracker::end_flow(FlowIt it, const model::FrameRef& last, EndReason why
 void FlowTracker::maybe_sweep(const model::FrameRef& now) {
   if (stats_.frames % kSweepEvery != 0 || stats_.frames - last_sweep_frame_ < flows_.size()) return;
   last_sweep_frame_ = stats_.frames;
-  sweep(now);
+  sweep(now, now.time_us);
 }
 
-void FlowTracker::sweep(const model::FrameRef& now) {
+void FlowTracker::sweep(const model::FrameRef& end_at, int64_t now_us) {
   for (auto it = flows_.begin(); it != flows_.end();) {
     Flow& f = it->second;
-    const int64_t idle = now.time_us - f.last_us;
+    const int64_t idle = now_us - f.last_us;
     const bool followed = f.kind == Flow::Kind::live || f.kind == Flow::Kind::half_open;
     if (!followed && idle > kQuietFlow_us) {
       it = erase(it);
       continue;
     }
     if (followed && options_.limits.idle_timeout_us > 0 && idle > options_.limits.idle_timeout_us) {
-      end_flow(it, now, EndReason::idle_timeout);  // leaves it closed
+      end_flow(it, end_at, EndReason::idle_timeout);  // leaves it closed
       it = erase(it);
       continue;
     }

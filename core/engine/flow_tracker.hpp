@@ -70,6 +70,9 @@ class FlowTracker {
   // Every kSweepEvery frames (and not more often than once per table size):
   // forget quiet flows, end idle ones (Limits::idle_timeout_us).
   void maybe_sweep(const model::FrameRef& now);
+  // A sweep now (live capture, Analyzer::expire_idle): idle times measured to
+  // `now_us`; the flows that end, end at `last` (the last frame seen).
+  void expire_idle(const model::FrameRef& last, int64_t now_us) { sweep(last, now_us); }
   // Capture end: every flow still followed ends at `last`.
   void end_all(const model::FrameRef& last);
 
@@ -105,7 +108,7 @@ class FlowTracker {
   Flow* open_half_open(FlowIt it, bool anyway);
   void on_pending(FlowIt it, const net::TcpSegment& seg, const model::FrameRef& at);
   void end_flow(FlowIt it, const model::FrameRef& last, EndReason why);
-  void sweep(const model::FrameRef& now);
+  void sweep(const model::FrameRef& end_at, int64_t now_us);
 
   const AnalyzerOptions& options_;
   CaptureStats& stats_;
