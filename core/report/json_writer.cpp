@@ -180,7 +180,8 @@ JsonWriter& JsonWriter::text(std::string_view s) {
   return *this;
 }
 
-JsonWriter& JsonWriter::number(int64_t v) {
+template <typename Int>
+JsonWriter& JsonWriter::integer(Int v) {
   before_value();
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
@@ -188,12 +189,7 @@ JsonWriter& JsonWriter::number(int64_t v) {
   return *this;
 }
 
-JsonWriter& JsonWriter::number(uint64_t v) {
-  before_value();
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  out_.append(digits, end);
-  return *this;
-}
+JsonWriter& JsonWriter::number(int64_t v) { return integer(v); }
+JsonWriter& JsonWriter::number(uint64_t v) { return integer(v); }
 
 }  // namespace rdpcap::report

@@ -87,6 +87,8 @@ class JsonWriter {
   JsonWriter& close(char bracket);
   JsonWriter& number(int64_t v);
   JsonWriter& number(uint64_t v);
+  template <typename Int>
+  JsonWriter& integer(Int v);  // both number()s: digits by std::to_chars
   void before_value();
   void next_item();
   void string(std::string_view s, bool per_byte);
