@@ -50,7 +50,7 @@ struct FileRunner::State {
   std::vector<std::string> files;
   session::AnalyzerOptions options;
   unsigned jobs = 1;
-  bool stream_ndjson = false;
+  Stream stream = Stream::none;
   bool parallel = false;  // workers read the files (set before they start)
 
   std::mutex mu;
@@ -76,7 +76,11 @@ struct FileRunner::State {
     try {
       session::Analyzer analyzer(options);
       std::optional<NdjsonSink> sink;
-      if (stream_ndjson) {
+      if (stream == Stream::json) {
+        out.json = std::make_unique<report::JsonDocumentStream>();
+        analyzer.set_sink(out.json.get());
+      }
+      if (stream == Stream::ndjson) {
         // -j 1: straight to standard output; workers: a spool file each,
         // copied out by the caller in input order (output identical to -j 1).
         std::FILE* to = stdout;
@@ -93,6 +97,7 @@ struct FileRunner::State {
     } catch (const std::exception& e) {  // out of memory, mostly
       if (out.spool) std::fclose(out.spool);
       out.spool = nullptr;
+      out.json.reset();
       out.read = ReadResult{};
       out.read.error = std::string("internal error: ") + e.what();
     }
@@ -163,11 +168,11 @@ struct FileRunner::State {
 };
 
 FileRunner::FileRunner(const std::vector<std::string>& files, const session::AnalyzerOptions& options,
-                       const RunOptions& run, bool stream_ndjson)
+                       const RunOptions& run, Stream stream)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.files = files;
-  s.stream_ndjson = stream_ndjson;
+  s.stream = stream;
   s.options = options;
   s.jobs = std::max(1u, run.jobs);
   s.done.resize(files.size());

@@ -19,6 +19,7 @@
 #include "capture/capture_reader.hpp"
 #include "engine/analyzer.hpp"
 #include "report/json_report.hpp"
+#include "report/json_stream.hpp"
 
 namespace rdpcap::cli {
 
@@ -41,15 +42,23 @@ struct FileAnalysis {
   // lines, for the "capture" line the caller writes after them.
   report::StreamTotals totals;
   std::FILE* spool = nullptr;  // the caller copies it to standard output and fcloses it
+  // Streaming --json (Stream::json): every connection, spooled as it ended; the
+  // caller writes the document with it (report::JsonDocumentStream::write).
+  std::unique_ptr<report::JsonDocumentStream> json;
 };
+
+// What the runner streams while it reads (engine::ResultSink): nothing (the
+// reports use finish()'s result), NDJSON lines, or the --json document's spool.
+enum class Stream { none, ndjson, json };
 
 class FileRunner {
  public:
-  // stream_ndjson: each connection's NDJSON line is written when it ends
+  // Stream::ndjson: each connection's NDJSON line is written when it ends
   // (engine::ResultSink), then the server and amendment lines at the end of
-  // its capture; result.connections holds only what finish() kept.
+  // its capture. Stream::json: each connection goes to FileAnalysis::json.
+  // With either, result.connections holds only what finish() kept.
   FileRunner(const std::vector<std::string>& files, const session::AnalyzerOptions& options,
-             const RunOptions& run, bool stream_ndjson = false);
+             const RunOptions& run, Stream stream = Stream::none);
   ~FileRunner();  // stops and joins the workers
   FileRunner(const FileRunner&) = delete;
   FileRunner& operator=(const FileRunner&) = delete;

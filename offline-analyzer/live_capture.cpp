@@ -13,6 +13,7 @@
 #include "ndjson_sink.hpp"
 #include "privileges.hpp"
 #include "report/json_report.hpp"
+#include "report/json_stream.hpp"
 #include "report/text_report.hpp"
 
 namespace rdpcap::cli {
@@ -32,10 +33,6 @@ void on_signal(int sig) {
 std::string identity() {
   const passwd* pw = getpwuid(geteuid());
   return fmt::format("uid {}{}, gid {}", geteuid(), pw ? fmt::format(" ({})", pw->pw_name) : "", getegid());
-}
-
-bool at_or_above(const report::StreamTotals& t, int threshold) {
-  return (threshold <= 2 && t.errors) || (threshold <= 1 && t.warnings) || (threshold == 0 && t.infos);
 }
 
 }  // namespace
@@ -107,9 +104,13 @@ int run_live(const LiveOptions& live, engine::AnalyzerOptions options, const Liv
   options.limits.idle_timeout_us = int64_t{live.idle_timeout_s} * 1'000'000;
   engine::Analyzer analyzer(options);
   NdjsonSink sink(stdout, name, totals);
+  std::optional<report::JsonDocumentStream> document;  // --json: every connection, spooled as it ends
   if (output.ndjson) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // one line per connection, as it ends
     analyzer.set_sink(&sink);
+  } else if (output.json) {
+    document.emplace();
+    analyzer.set_sink(&*document);
   }
   const capture::ReadResult read = capture::feed(cap, analyzer, nullptr, &g_stop);
   pcap_stat ps{};
@@ -118,14 +119,17 @@ int run_live(const LiveOptions& live, engine::AnalyzerOptions options, const Liv
   const uint64_t seen = analyzer.connections_seen();
   engine::AnalysisResult result = analyzer.finish();  // ends (and streams) the open connections
 
-  bool found = output.ndjson && at_or_above(totals, threshold);
+  bool found = output.ndjson && totals.at_or_above(threshold);
   for (const auto& c : result.connections)
     for (const auto& f : c.findings)
       if (static_cast<int>(f.severity) >= threshold) found = true;
   if (output.ndjson) {
     std::fputs(report::render_ndjson_capture(result, totals, name).c_str(), stdout);
-  } else if (output.json) {
-    report::write_json(result, name, stdout);
+  } else if (document) {
+    if (!document->write(result, name, stdout, /*final_newline=*/true))
+      std::fprintf(stderr, "rdpcap-analyze: the --json document's temporary file failed; its connections are "
+                           "incomplete\n");
+    if (document->totals().at_or_above(threshold)) found = true;
   } else {
     report::TextOptions text;
     text.colour = output.colour;

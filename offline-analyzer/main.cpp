@@ -155,14 +155,19 @@ int main(int argc, char** argv) {
   // --ndjson streams each connection's line when it ends, unless a ticket
   // output needs the whole result first (redaction masks every connection's
   // secrets in every line; --report/--evidence read the whole result).
-  const bool stream_ndjson = opt.ndjson && !ticket.redact && ticket.report.empty() && ticket.evidence.empty();
+  // --json is written from the same stream (every connection, flat memory)
+  // under the same condition.
+  const bool no_ticket = !ticket.redact && ticket.report.empty() && ticket.evidence.empty();
+  const bool stream_ndjson = opt.ndjson && no_ticket;
+  const bool stream_json = opt.json && no_ticket;
   if (stream_ndjson) std::setvbuf(stdout, nullptr, _IOLBF, 0);  // one line per connection, as it ends
   size_t json_written = 0;  // --json: documents written so far
   const bool json_several = opt.files.size() > 1;
   if (opt.json && json_several)  // {"schema": ..., "captures": [document, ...]}, written as each is done
     std::fputs(fmt::format("{{\n  \"schema\": \"{}\",\n  \"captures\": [\n", report::json_schema).c_str(), stdout);
   // ---- parallel input and progress: files are read by the runner, results come in input order ----
-  cli::FileRunner runner(opt.files, analyzer_options, run, stream_ndjson);
+  cli::FileRunner runner(opt.files, analyzer_options, run,
+                         stream_ndjson ? cli::Stream::ndjson : stream_json ? cli::Stream::json : cli::Stream::none);
   // ---- end parallel input and progress ----
   for (const auto& file : opt.files) {
     cli::FileAnalysis analysis = runner.take(static_cast<size_t>(&file - opt.files.data()));
@@ -192,12 +197,20 @@ int main(int argc, char** argv) {
       for (const auto& f : c.findings)
         if (static_cast<int>(f.severity) >= threshold) found = true;
     if (stream_ndjson) {  // the streamed lines count too (connections finish() did not keep)
-      const auto& t = analysis.totals;
-      if ((threshold <= 2 && t.errors) || (threshold <= 1 && t.warnings) || (threshold == 0 && t.infos)) found = true;
+      if (analysis.totals.at_or_above(threshold)) found = true;
     }
     if (opt.json) {
       if (json_several && json_written > 0) std::fputs(",\n", stdout);
-      report::write_json(result, file, stdout, /*final_newline=*/!json_several);
+      if (!analysis.json) {
+        report::write_json(result, file, stdout, /*final_newline=*/!json_several);
+      } else {
+        if (!analysis.json->write(result, file, stdout, /*final_newline=*/!json_several)) {
+          std::fprintf(stderr, "rdpcap-analyze: %s: the --json document's temporary file failed; its connections "
+                       "are incomplete\n", file.c_str());
+          input_error = true;
+        }
+        if (analysis.json->totals().at_or_above(threshold)) found = true;  // every connection, not only the kept
+      }
       ++json_written;
     } else if (stream_ndjson) {
       std::fputs(report::render_ndjson_capture(result, analysis.totals, file).c_str(), stdout);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/capture_notes.hpp"
 #include "engine/capture_pass.hpp"
@@ -72,7 +73,7 @@ struct Analyzer::Impl final : FlowListener {
   explicit Impl(AnalyzerOptions opts)
       : options(std::move(opts)),
         kept(options, stats),
-        tracker(options, stats, *this, options.findings_per_frame),
+        tracker(options, stats, *this, /*notify_touched=*/true),
         view(options),
         kerberos(options.limits) {}
 
@@ -83,16 +84,16 @@ struct Analyzer::Impl final : FlowListener {
   StreamView view;  // used only when streaming()
   ResultSink* sink = nullptr;
   model::FrameRef last_frame;
-  // Cleartext KRB-ERRORs on TCP/UDP 88: attached to every kept connection in
-  // the capture-wide pass; streamed results get those seen by then.
+  // Cleartext KRB-ERRORs on TCP/UDP 88: each connection takes those of its
+  // client in its setup window when it ends (the window closes at its last
+  // frame), so every report and the capture-wide pass see them.
   session::KerberosWatch kerberos;
 
-  // What the rules see of `s` now: with the Kerberos answers of its client
-  // seen so far (a copy, only when there are any: the kept summary gets them
-  // in the capture-wide pass, as main's finish() does).
+  // What the rules see of a connection still open: with the Kerberos answers
+  // of its client seen so far (a copy, only when there are any).
   template <typename F>
   auto with_kerberos(const model::ConnectionSummary& s, F&& use) {
-    if (kerberos.events() == 0) return use(s);
+    if (!kerberos.any_for(s.client_ip)) return use(s);
     model::ConnectionSummary copy = s;
     kerberos.attach(copy);
     return use(copy);
@@ -133,8 +134,19 @@ struct Analyzer::Impl final : FlowListener {
     given = std::move(next);
   }
 
+  // Streaming: the ids whose certificate is already in the view.
+  std::unordered_set<uint64_t> certificate_noted;
+
   void connection_touched(const session::Connection& conn, const model::FrameRef& at) override {
     const auto& s = conn.summary();
+    // A certificate goes into its server's view when it is seen, not when its
+    // connection ends: a connection that ends is then judged against every
+    // certificate its server presented at an earlier frame, as the
+    // capture-wide pass would (cert.changed needs no amendment).
+    if (streaming() && !s.tls.certificates.empty() && !s.tls.certificates.front().sha256_fingerprint.empty() &&
+        certificate_noted.insert(s.id).second)
+      view.add_certificate(s);
+    if (!options.findings_per_frame) return;
     // New port-88 Kerberos answers may concern this connection too.
     const uint64_t sig = progress_signature(s) ^ (kerberos.events() * 0x9e3779b97f4a7c15ull);
     auto [it, inserted] = progress.try_emplace(s.id);
@@ -146,11 +158,13 @@ struct Analyzer::Impl final : FlowListener {
   }
 
   void connection_ended(model::ConnectionSummary&& s, EndReason why) override {
+    kerberos.attach(s);
+    certificate_noted.erase(s.id);
     if (!streaming()) {
       kept.keep(std::move(s));
       return;
     }
-    auto d = with_kerberos(s, [this](const model::ConnectionSummary& c) { return view.diagnose(c); });
+    auto d = view.diagnose(s);
     if (options.findings_per_frame) {
       std::vector<GivenFinding> given;
       if (auto it = progress.find(s.id); it != progress.end()) {
@@ -162,10 +176,9 @@ struct Analyzer::Impl final : FlowListener {
     view.add(s);
     std::vector<GivenFinding> given = given_of(d.findings);
     if (sink) {
-      with_kerberos(s, [&](const model::ConnectionSummary& c) {
-        const ConnectionResult result{c, std::move(d.verdict), std::move(d.findings), d.certificates_judged_at_s};
-        sink->on_connection(result, why);
-      });
+      ConnectionResult result{std::move(s), std::move(d.verdict), std::move(d.findings), d.certificates_judged_at_s};
+      sink->on_connection(result, why);
+      s = std::move(result.summary);  // kept for the capture-wide pass
     }
     kept.keep(std::move(s), std::move(given));
   }
@@ -175,7 +188,12 @@ Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>(std::
 
 Analyzer::~Analyzer() = default;
 
-void Analyzer::set_sink(ResultSink* sink) { impl_->sink = sink; }
+void Analyzer::set_sink(ResultSink* sink) {
+  impl_->sink = sink;
+  // The sink has every connection; finish() keeps only what it can amend
+  // (the plugin, with findings per frame, shows finish()'s connections).
+  impl_->kept.set_amendable_only(sink && !impl_->options.findings_per_frame);
+}
 
 uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
 
@@ -262,7 +280,8 @@ AnalysisResult Analyzer::finish() {
   result.stats = s.stats;
   result.reference_time_s = s.options.reference_time_s;
   CapturePass pass =
-      run_capture_pass(s.kept.take(), s.kerberos, s.options.reference_time_s, s.streaming(), s.last_frame.frame);
+      run_capture_pass(s.kept.take(), s.options.reference_time_s, s.streaming(), s.last_frame.frame,
+                       s.streaming() ? &s.view : nullptr);
   if (s.sink) {
     for (const auto& server : s.view.records()) s.sink->on_server(server);
     for (const auto& amendment : pass.amendments) s.sink->on_amendment(amendment);

@@ -14,12 +14,16 @@
 //    is left out of the stream, whatever the kept-results caps. At finish() the
 //    sink then receives one ServerRecord per server (what the whole capture
 //    showed of it), and an Amendment for each kept connection whose findings the
-//    capture-wide pass changed. Stream ids (summary.id) are given in the order
-//    the engine starts following connections; finish() renumbers its own
+//    capture-wide pass changed. With a sink (and no findings per frame), finish()
+//    keeps only the connections such a pass can change (KeptResults::amendable:
+//    a ClientHello the server never answered) and returns only those; a server
+//    certificate enters the streaming view when it is seen, so cert.changed is
+//    final when its connection ends. Stream ids (summary.id) are given in the
+//    order the engine starts following connections; finish() renumbers its own
 //    results by first frame, so the two numberings can differ.
-//    With a sink and Limits::max_kept_connections = 0, memory depends on the
-//    connections open at once (plus one small record per server), not on the
-//    capture's total.
+//    Memory then depends on the connections open at once, one small record per
+//    server and the amendable connections (within Limits::max_kept_*), not on
+//    the capture's total.
 //
 // 3. Findings per frame (options.findings_per_frame, off by default so the CLI
 //    pays nothing): after on_frame(N), take_new_findings() returns the findings

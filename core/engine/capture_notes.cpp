@@ -36,6 +36,16 @@ void write_capture_notes(CaptureStats& stats, const session::Limits& lim,
                                 lim.max_kept_connections, size_text(lim.max_kept_bytes),
                                 stats.connections_not_reported == 1 ? "is" : "are", counts));
   }
+  if (stats.connections_not_amended)
+    notes.push_back(fmt::format("{} connection{} whose ClientHello the server never answered {} streamed with what "
+                                "the capture showed of {} server up to {} end, and {} no amendment: the capture-wide "
+                                "pass keeps at most {} connections ({} of facts)",
+                                stats.connections_not_amended, stats.connections_not_amended == 1 ? "" : "s",
+                                stats.connections_not_amended == 1 ? "was" : "were",
+                                stats.connections_not_amended == 1 ? "its" : "their",
+                                stats.connections_not_amended == 1 ? "its" : "their",
+                                stats.connections_not_amended == 1 ? "gets" : "get", lim.max_kept_connections,
+                                size_text(lim.max_kept_bytes)));
   if (servers_not_viewed)
     notes.push_back(fmt::format("{} connection{} to servers beyond the first {} were streamed without what other "
                                 "connections showed of their server",

@@ -34,18 +34,25 @@ rules::Diagnosis StreamView::diagnose(const model::ConnectionSummary& c) const {
   return rules::diagnose_one(c, it == servers_.end() ? empty_ : it->second.view, options_.reference_time_s);
 }
 
-void StreamView::add(const model::ConnectionSummary& c) {
+StreamView::Server* StreamView::server_for(const model::ConnectionSummary& c) {
   const std::string key = rules::server_key(c);
-  auto it = servers_.find(key);
-  if (it == servers_.end()) {
-    if (servers_.size() >= options_.limits.max_streamed_servers) {
-      ++servers_not_viewed_;
-      return;
-    }
-    it = servers_.emplace(key, Server{{}, c.server_ip, c.server_port, 0}).first;
+  if (auto it = servers_.find(key); it != servers_.end()) return &it->second;
+  if (servers_.size() >= options_.limits.max_streamed_servers) return nullptr;
+  return &servers_.emplace(key, Server{{}, c.server_ip, c.server_port, 0}).first->second;
+}
+
+void StreamView::add(const model::ConnectionSummary& c) {
+  Server* server = server_for(c);
+  if (!server) {
+    ++servers_not_viewed_;
+    return;
   }
-  ++it->second.connections;
-  rules::add_to_view(it->second.view, c, 1);  // the rules ask only whether another one completed
+  ++server->connections;
+  rules::add_to_view(server->view, c, 1);  // the rules ask only whether another one completed
+}
+
+void StreamView::add_certificate(const model::ConnectionSummary& c) {
+  if (Server* server = server_for(c)) rules::add_certificate_to_view(server->view, c);
 }
 
 std::vector<ServerRecord> StreamView::records() const {
@@ -92,8 +99,8 @@ void compare_with_given(const KeptConnection& k, uint64_t stream_id, const Conne
 }
 }  // namespace
 
-CapturePass run_capture_pass(std::vector<KeptConnection> kept, const session::KerberosWatch& kerberos,
-                             std::optional<int64_t> reference_time_s, bool compare, uint64_t last_frame) {
+CapturePass run_capture_pass(std::vector<KeptConnection> kept, std::optional<int64_t> reference_time_s, bool compare,
+                             uint64_t last_frame, const StreamView* view) {
   std::sort(kept.begin(), kept.end(), [](const KeptConnection& x, const KeptConnection& y) {
     const auto& a = x.summary;
     const auto& b = y.summary;
@@ -110,9 +117,20 @@ CapturePass run_capture_pass(std::vector<KeptConnection> kept, const session::Ke
     if (compare) out.result_ids[kept[i].summary.id] = i + 1;
     summaries.push_back(std::move(kept[i].summary));
     summaries.back().id = i + 1;
-    kerberos.attach(summaries.back());
   }
-  auto diagnoses = rules::diagnose(summaries, reference_time_s);
+  std::vector<rules::Diagnosis> diagnoses;
+  if (view) {
+    // The view's ids are stream ids (rules ask whether a connection other
+    // than this one completed): judge each under its stream id.
+    diagnoses.reserve(summaries.size());
+    for (size_t i = 0; i < summaries.size(); ++i) {
+      summaries[i].id = stream_ids[i];
+      diagnoses.push_back(view->diagnose(summaries[i]));
+      summaries[i].id = i + 1;
+    }
+  } else {
+    diagnoses = rules::diagnose(summaries, reference_time_s);
+  }
   out.connections.reserve(summaries.size());
   for (size_t i = 0; i < summaries.size(); ++i) {
     out.connections.push_back(

@@ -20,7 +20,6 @@
 #include "engine/analyzer.hpp"
 #include "engine/kept_results.hpp"
 #include "rules/diagnose.hpp"
-#include "session/kerberos_watch.hpp"
 
 namespace rdpcap::engine {
 
@@ -34,6 +33,8 @@ class StreamView {
   explicit StreamView(const AnalyzerOptions& options) : options_(options) {}
   rules::Diagnosis diagnose(const model::ConnectionSummary& c) const;
   void add(const model::ConnectionSummary& c);
+  // The certificate of a connection still open (it is added again, harmlessly, when it ends).
+  void add_certificate(const model::ConnectionSummary& c);
   std::vector<ServerRecord> records() const;
   uint64_t servers_not_viewed() const { return servers_not_viewed_; }
 
@@ -44,6 +45,8 @@ class StreamView {
     uint16_t port = 0;
     uint64_t connections = 0;
   };
+  Server* server_for(const model::ConnectionSummary& c);  // null beyond max_streamed_servers
+
   const AnalyzerOptions& options_;
   std::map<std::string, Server> servers_;
   rules::ServerView empty_;
@@ -57,11 +60,11 @@ struct CapturePass {
   std::map<uint64_t, uint64_t> result_ids;    // when compared: stream id -> id in `connections`
 };
 
-// `kerberos`: the capture's port-88 Kerberos, attached to each connection
-// before its rules run. `compare`: every kept connection carries what was
-// given for it (its `given`, keyed by its stream id in summary.id); say what
-// the pass changed.
-CapturePass run_capture_pass(std::vector<KeptConnection> kept, const session::KerberosWatch& kerberos,
-                             std::optional<int64_t> reference_time_s, bool compare, uint64_t last_frame);
+// `compare`: every kept connection carries what was given for it (its
+// `given`, keyed by its stream id in summary.id); say what the pass changed.
+// `view`: the streaming view, which has seen every connection that ended
+// (kept or not); without it, the servers are viewed from `kept` alone.
+CapturePass run_capture_pass(std::vector<KeptConnection> kept, std::optional<int64_t> reference_time_s, bool compare,
+                             uint64_t last_frame, const StreamView* view = nullptr);
 
 }  // namespace rdpcap::engine

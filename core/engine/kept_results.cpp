@@ -5,6 +5,7 @@
 namespace rdpcap::engine {
 
 void KeptResults::keep(model::ConnectionSummary summary, std::vector<GivenFinding> given) {
+  if (amendable_only_ && !amendable(summary)) return;
   const bool beyond_tcp = summary.tcp.client_bytes + summary.tcp.server_bytes > 0 ||
                           summary.negotiation.request || summary.tls.client_hello;
   Key key{beyond_tcp ? 0 : 1, summary.first.frame, summary.client_ip, summary.client_port};
@@ -31,6 +32,10 @@ void KeptResults::keep(model::ConnectionSummary summary, std::vector<GivenFindin
 // Counted by what the rules say of the connection on its own (no
 // capture-wide view): outcome and first finding code.
 void KeptResults::not_reported(const model::ConnectionSummary& summary) {
+  if (amendable_only_) {  // it was reported (streamed); only an amendment is missing
+    ++stats_.connections_not_amended;
+    return;
+  }
   ++stats_.connections_not_reported;
   one_[0] = summary;
   const auto d = rules::diagnose(one_, options_.reference_time_s);

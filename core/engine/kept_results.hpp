@@ -30,6 +30,15 @@ class KeptResults {
   KeptResults(const AnalyzerOptions& options, CaptureStats& stats) : options_(options), stats_(stats) {}
 
   void keep(model::ConnectionSummary summary, std::vector<GivenFinding> given = {});
+  // Streaming to a sink (every connection already reported as it ended): keep
+  // only the connections the capture-wide pass can still change, to amend
+  // them at the end; those over the caps are counted as not amended.
+  void set_amendable_only(bool on) { amendable_only_ = on; }
+  // What a later connection to the same server can change: a ClientHello the
+  // server never answered is judged by what the server accepted from others
+  // (rules/tls_rules.cpp). Certificates need no keeping: the streaming view
+  // takes each one when it is seen (Analyzer), before any later connection ends.
+  static bool amendable(const model::ConnectionSummary& s) { return s.tls.client_hello && !s.tls.server_hello; }
   // Everything kept, in no particular order; empties the store.
   std::vector<KeptConnection> take();
   const std::map<std::string, uint64_t>& not_reported_by_outcome() const { return not_reported_by_outcome_; }
@@ -42,6 +51,7 @@ class KeptResults {
   };
   void not_reported(const model::ConnectionSummary& summary);
 
+  bool amendable_only_ = false;
   const AnalyzerOptions& options_;
   CaptureStats& stats_;
   std::map<Key, Entry> kept_;

@@ -34,6 +34,7 @@ struct CaptureStats {
   uint64_t flows_seen = 0;
   uint64_t segments_over_flow_cap = 0;      // segments that would have started a flow over max_connections/max_flows
   uint64_t connections_not_reported = 0;    // finished beyond max_kept_connections/max_kept_bytes: counted by stage
+  uint64_t connections_not_amended = 0;     // streamed to a sink, amendable, beyond the same caps: no amendment
   uint64_t buffer_budget_hits = 0;          // connections that stopped being followed at max_buffered_bytes
   std::vector<std::string> notes;           // every capture-wide cap that was hit, in words (the reports print them)
 };

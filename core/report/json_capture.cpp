@@ -10,29 +10,35 @@
 
 namespace rdpcap::report::json {
 
-void write_servers(W& w, const session::AnalysisResult& result) {
-  std::map<std::string, std::vector<const session::ConnectionResult*>> by_server;
-  for (const auto& r : result.connections) by_server[rules::server_key(r.summary)].push_back(&r);
+std::string completed_text(uint16_t version, uint16_t suite) {
+  return text::version_text(version) + " " + text::suite_text(suite);
+}
+
+void write_server_entries(W& w, const std::map<std::string, ServerEntry>& servers) {
   w.begin_array();
-  for (const auto& [server, conns] : by_server) {
-    std::map<std::string, int> completed;
-    std::map<std::string, int> outcomes;
+  for (const auto& [server, e] : servers) {
     w.begin_object().field("server", server).key("connections").begin_array();
-    for (const auto* r : conns) {
-      w.value(r->summary.id);
-      ++outcomes[rules::outcome_name(r->verdict.outcome)];
-      const auto& t = r->summary.tls;
-      if (t.handshake_complete())
-        ++completed[text::version_text(t.server_hello->negotiated_version()) + " " +
-                    text::suite_text(t.server_hello->cipher_suite)];
-    }
+    for (uint64_t id : e.ids) w.value(id);
     w.end_array().key("outcomes").begin_object();  // never empty: a server has a connection
-    for (const auto& [o, n] : outcomes) w.field(o, n);
+    for (const auto& [o, n] : e.outcomes) w.field(o, n);
     w.end_object().key("tls_completed").begin_array();
-    for (const auto& [what, n] : completed) w.begin_object().field("tls", what).field("handshakes", n).end_object();
+    for (const auto& [what, n] : e.completed) w.begin_object().field("tls", what).field("handshakes", n).end_object();
     w.end_array().end_object();
   }
   w.end_array();
+}
+
+void write_servers(W& w, const session::AnalysisResult& result) {
+  std::map<std::string, ServerEntry> by_server;
+  for (const auto& r : result.connections) {
+    auto& e = by_server[rules::server_key(r.summary)];
+    e.ids.push_back(r.summary.id);
+    ++e.outcomes[rules::outcome_name(r.verdict.outcome)];
+    const auto& t = r.summary.tls;
+    if (t.handshake_complete())
+      ++e.completed[completed_text(t.server_hello->negotiated_version(), t.server_hello->cipher_suite)];
+  }
+  write_server_entries(w, by_server);
 }
 
 void write_capture(W& w, const session::AnalysisResult& result, const std::string& capture_name, const Counts& n) {

@@ -14,9 +14,7 @@ template <typename Emit>
 void emit_json(const session::AnalysisResult& result, const std::string& capture_name, Emit&& emit) {
   std::string out;
   json::W w(out, json::W::Layout::pretty);
-  w.begin_object().field("schema", json_schema);
-  w.key("tool").begin_object().field("name", "rdpcap-analyze").field("version", RDPCAP_VERSION).end_object();
-  json::write_capture(w.key("capture"), result, capture_name, json::document_counts(result));
+  json::write_head(w, result, capture_name, json::document_counts(result));
   json::write_servers(w.key("servers"), result);
   w.key("connections").begin_array();
   for (const auto& r : result.connections) {
@@ -29,6 +27,14 @@ void emit_json(const session::AnalysisResult& result, const std::string& capture
 }
 
 }  // namespace
+
+namespace json {
+void write_head(W& w, const session::AnalysisResult& result, const std::string& capture_name, const Counts& counts) {
+  w.begin_object().field("schema", json_schema);
+  w.key("tool").begin_object().field("name", "rdpcap-analyze").field("version", RDPCAP_VERSION).end_object();
+  write_capture(w.key("capture"), result, capture_name, counts);
+}
+}  // namespace json
 
 std::string render_json(const session::AnalysisResult& result, const std::string& capture_name) {
   std::string out;

@@ -8,9 +8,11 @@
 // always gives byte-identical output.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/analyzer.hpp"
 #include "report/json_writer.hpp"
@@ -55,5 +57,15 @@ struct Counts {
 Counts document_counts(const session::AnalysisResult& result);
 void write_capture(W& w, const session::AnalysisResult& result, const std::string& capture_name, const Counts& counts);
 void write_servers(W& w, const session::AnalysisResult& result);
+// The document's opening: "{", "schema", "tool" and "capture" (json_document.cpp).
+void write_head(W& w, const session::AnalysisResult& result, const std::string& capture_name, const Counts& counts);
+// The same "servers" section from per-server entries (the streamed document).
+struct ServerEntry {
+  std::vector<uint64_t> ids;              // its connections' ids, in document order
+  std::map<std::string, int> outcomes;    // outcome name -> connections
+  std::map<std::string, int> completed;   // completed_text() -> handshakes
+};
+std::string completed_text(uint16_t version, uint16_t suite);  // "TLS 1.2 TLS_..."
+void write_server_entries(W& w, const std::map<std::string, ServerEntry>& servers);  // by server key
 
 }  // namespace rdpcap::report::json

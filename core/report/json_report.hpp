@@ -34,6 +34,10 @@ struct StreamTotals {
   uint64_t connections = 0;
   uint64_t errors = 0, warnings = 0, infos = 0;
   void add(const session::ConnectionResult& r);
+  // Any finding at or above `threshold` (0 info, 1 warning, 2 error; --fail-on).
+  bool at_or_above(int threshold) const {
+    return (threshold <= 2 && errors) || (threshold <= 1 && warnings) || (threshold == 0 && infos);
+  }
 };
 std::string render_ndjson_connection(const session::ConnectionResult& r, engine::EndReason why,
                                      const std::string& capture_name);

@@ -15,6 +15,11 @@ void add_to_view(ServerView& v, const model::ConnectionSummary& c, size_t max_id
     ++v.suites[t.server_hello->cipher_suite];
     if (v.completed_ids.size() < max_ids) v.completed_ids.push_back(c.id);
   }
+  add_certificate_to_view(v, c);
+}
+
+void add_certificate_to_view(ServerView& v, const model::ConnectionSummary& c) {
+  const auto& t = c.tls;
   if (!t.certificates.empty() && !t.certificates.front().sha256_fingerprint.empty()) {
     auto [it, inserted] = v.certificates.try_emplace(t.certificates.front().sha256_fingerprint);
     if (inserted || t.certificate_at.frame < it->second.first.frame)

@@ -33,5 +33,7 @@ Diagnosis diagnose_one(const model::ConnectionSummary& connection, const ServerV
 // Adds what one connection shows of its server to `view`; completed_ids keeps
 // at most `max_ids` ids (the rules only ask whether others completed).
 void add_to_view(ServerView& view, const model::ConnectionSummary& c, size_t max_ids = SIZE_MAX);
+// Only its leaf certificate (the earliest frame that showed a fingerprint counts).
+void add_certificate_to_view(ServerView& view, const model::ConnectionSummary& c);
 
 }  // namespace rdpcap::rules

@@ -48,8 +48,14 @@ void KerberosWatch::message(util::Bytes msg, const std::string& src, const std::
     return;
   }
   if (limits_.kerberos_events == 0) return;
-  if (events_.size() >= limits_.kerberos_events) events_.pop_front();
-  events_.push_back(std::move(e));
+  if (order_.size() >= limits_.kerberos_events) {
+    auto oldest = by_client_.find(order_.front());
+    oldest->second.pop_front();
+    if (oldest->second.empty()) by_client_.erase(oldest);
+    order_.pop_front();
+  }
+  order_.push_back(e.client_ip);
+  by_client_[e.client_ip].push_back(std::move(e));
 }
 
 void KerberosWatch::on_udp(const net::UdpDatagram& d, const model::FrameRef& at) {
@@ -96,8 +102,10 @@ void KerberosWatch::attach(model::ConnectionSummary& c) const {
   const int64_t from = c.first.time_us - kBefore_us;
   const int64_t to = std::min(c.last.time_us, c.first.time_us + kSetup_us);
   auto& inner = c.inner;
-  for (const auto& e : events_) {
-    if (e.client_ip != c.client_ip || e.at.time_us < from || e.at.time_us > to) continue;
+  const auto mine = by_client_.find(c.client_ip);
+  if (mine == by_client_.end()) return;
+  for (const auto& e : mine->second) {
+    if (e.at.time_us < from || e.at.time_us > to) continue;
     if (e.error) {
       if (!relevant(e.err.sname) || inner.kerberos_errors.size() >= limits_.kerberos_attached) continue;
       inner.kerberos_errors.push_back(e.err);

@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "model/connection_summary.hpp"
@@ -37,8 +38,11 @@ class KerberosWatch {
   void on_tcp(const net::TcpSegment& seg, const model::FrameRef& at);
   void on_udp(const net::UdpDatagram& d, const model::FrameRef& at);
   // Adds the errors and requests of c's client within c's setup window to c.inner.
+  // Call once per connection (at its end: the window closes at its last frame).
   void attach(model::ConnectionSummary& c) const;
-  size_t events() const { return events_.size(); }
+  // Whether any error or request of this client is kept (attach would add something only then).
+  bool any_for(const std::string& client_ip) const { return by_client_.count(client_ip) != 0; }
+  size_t events() const { return order_.size(); }
 
  private:
   struct Event {
@@ -56,7 +60,10 @@ class KerberosWatch {
   void message(util::Bytes msg, const std::string& src, const std::string& dst, bool from_kdc, const model::FrameRef& at);
 
   Limits limits_;
-  std::deque<Event> events_;
+  // Kept events by client (a connection reads only its client's), and the
+  // clients in arrival order so that the oldest event goes first at the cap.
+  std::unordered_map<std::string, std::deque<Event>> by_client_;
+  std::deque<std::string> order_;
   std::map<HalfKey, Half> tcp_;
 };
 

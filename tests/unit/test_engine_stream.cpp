@@ -3,6 +3,7 @@
 // caps; the sink's findings plus the amendments at finish() are what finish()
 // says; findings per frame add up to the same; a sink changes nothing in finish().
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -11,7 +12,10 @@
 #include <vector>
 
 #include "capture_support.hpp"
+#include "summary_builder.hpp"
 #include "engine/analyzer.hpp"
+#include "engine/capture_pass.hpp"
+#include "engine/kept_results.hpp"
 
 using namespace rdpcap;
 
@@ -94,11 +98,20 @@ TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments =
 
     Recorder rec;
     const auto with_sink = run(frames, {}, &rec);
-    // A sink changes nothing in the whole-capture result.
-    REQUIRE(with_sink.connections.size() == plain.connections.size());
-    for (size_t i = 0; i < plain.connections.size(); ++i) {
-      CHECK(codes(with_sink.connections[i].findings) == codes(plain.connections[i].findings));
-      CHECK(with_sink.connections[i].verdict.text == plain.connections[i].verdict.text);
+    // With a sink, finish() keeps only the connections it can amend (a
+    // ClientHello never answered), with the findings of the whole-capture result.
+    std::map<ConnKey, const engine::ConnectionResult*> plain_by_key;
+    size_t amendable = 0;
+    for (const auto& c : plain.connections) {
+      plain_by_key[key_of(c.summary)] = &c;
+      amendable += engine::KeptResults::amendable(c.summary);
+    }
+    CHECK(with_sink.connections.size() == amendable);
+    for (const auto& c : with_sink.connections) {
+      CHECK(engine::KeptResults::amendable(c.summary));
+      REQUIRE(plain_by_key.count(key_of(c.summary)));
+      CHECK(codes(c.findings) == codes(plain_by_key[key_of(c.summary)]->findings));
+      CHECK(c.verdict.text == plain_by_key[key_of(c.summary)]->verdict.text);
     }
     CHECK(with_sink.stats.notes == plain.stats.notes);
     // Every connection streamed exactly once.
@@ -117,16 +130,24 @@ TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments =
       for (const auto& f : a.added) set.erase(f.code), ++amended;
       for (const auto& f : a.added) set.insert(f.code);
     }
+    // Streamed findings, amended, are the final ones, in content too.
     for (const auto& c : plain.connections) CHECK(streamed[key_of(c.summary)] == codes(c.findings));
+    for (const auto& [id, r] : rec.by_id) {
+      if (engine::KeptResults::amendable(r.summary)) continue;
+      const auto* final = plain_by_key.at(key_of(r.summary));
+      REQUIRE(r.findings.size() == final->findings.size());
+      for (size_t i = 0; i < r.findings.size(); ++i)
+        CHECK(engine::finding_digest(r.findings[i]) == engine::finding_digest(final->findings[i]));
+    }
     // One record per server with the connections that ended there.
     uint64_t per_server = 0;
     for (const auto& s : rec.servers) per_server += s.connections;
     CHECK(per_server == rec.by_id.size());
   }
-  CHECK(amended > 0);  // some sample has capture-wide knowledge (cert.changed, server accepted elsewhere)
+  CHECK(amended > 0);  // a ClientHello never answered, amended with what the server accepted later
 }
 
-TEST_CASE("Streaming with nothing kept: finish() keeps none and says how many were left out", "[engine][stream]") {
+TEST_CASE("Streaming with nothing kept: finish() keeps none and says how many got no amendment", "[engine][stream]") {
   for (const auto& path : samples()) {
     INFO(path);
     const auto frames = load(path);
@@ -135,7 +156,11 @@ TEST_CASE("Streaming with nothing kept: finish() keeps none and says how many we
     Recorder rec;
     const auto result = run(frames, options, &rec);
     CHECK(result.connections.empty());
-    CHECK(result.stats.connections_not_reported == rec.by_id.size());
+    CHECK(result.stats.connections_not_reported == 0);  // every one was streamed
+    size_t amendable = 0;
+    for (const auto& [id, r] : rec.by_id) amendable += engine::KeptResults::amendable(r.summary);
+    CHECK(result.stats.connections_not_amended == amendable);
+    CHECK((amendable > 0) == !result.stats.notes.empty());
     CHECK(rec.by_id.size() == result.stats.flows_seen);
     CHECK(rec.amendments.empty());
   }
@@ -176,4 +201,36 @@ TEST_CASE("Findings per frame add up to what finish() says", "[engine][stream]")
     }
   }
   CHECK(early > 0);  // some findings are known before the connection's last frame
+}
+
+TEST_CASE("Streaming view: a certificate seen on a connection still open counts for cert.changed", "[engine][stream]") {
+  using namespace rdpcap::testing;
+  namespace protocol = proto::protocol;
+  // A starts first and presents its certificate, but is still open when B,
+  // which started later with another certificate, ends.
+  SummaryBuilder a(3389, 1);
+  a.handshake().x224_request(protocol::ssl | protocol::hybrid).x224_confirm(protocol::hybrid).client_hello()
+      .server_hello().certificate(windows_self_signed("RDP-HOST"));
+  SummaryBuilder b(3389, 2);
+  b.starting_at(kCaptureStart + 60, 200).handshake().x224_request(protocol::ssl | protocol::hybrid)
+      .x224_confirm(protocol::hybrid).client_hello().server_hello();
+  const auto cert = b.certificate(windows_self_signed("RDP-HOST.example.com")).last();
+  b.handshake_done().application_data(30, 30).fin(kClient).fin(kServer);
+  const auto open_a = a.build();
+  const auto ended_b = b.build();
+  const engine::AnalyzerOptions options;
+  const auto has_changed = [](const rules::Diagnosis& d) {
+    return std::any_of(d.findings.begin(), d.findings.end(), [](const rules::Finding& f) { return f.code == "cert.changed"; });
+  };
+  engine::StreamView before(options);  // only what ended: A is not in it
+  CHECK_FALSE(has_changed(before.diagnose(ended_b)));
+  engine::StreamView view(options);
+  view.add_certificate(open_a);
+  const auto d = view.diagnose(ended_b);
+  REQUIRE(has_changed(d));
+  for (const auto& f : d.findings)
+    if (f.code == "cert.changed") CHECK(f.frame == cert.frame);
+  // A's own certificate, then B's later one: A is not "changed" when it ends.
+  view.add(ended_b);
+  CHECK_FALSE(has_changed(view.diagnose(open_a)));
 }

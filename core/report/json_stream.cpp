@@ -1,0 +1,150 @@
+#include "report/json_stream.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+
+#include "report/json_parts.hpp"
+#include "report/json_report.hpp"
+#include "rules/rule_context.hpp"
+
+namespace rdpcap::report {
+
+namespace {
+
+// How write_connection() starts an element of the document's "connections"
+// array (pretty layout, two levels deep): the id comes first.
+constexpr std::string_view kElementHead = "\n    {\n      \"id\": ";
+
+// The text of connection `r` as an element of the "connections" array, from
+// just after its id's digits (the id is written at the end, by position).
+// Empty if the writer's layout were ever different (then nothing is spooled
+// and the document says it failed rather than print a wrong one).
+std::string_view element_after_id(const session::ConnectionResult& r, std::string& buf) {
+  buf.clear();
+  json::W w(buf, json::W::Layout::pretty);
+  w.begin_object().key("connections").begin_array();
+  const size_t start = buf.size();
+  json::write_connection(w, r);
+  std::string_view element(buf);
+  element.remove_prefix(start);
+  if (element.substr(0, kElementHead.size()) != kElementHead) return {};
+  element.remove_prefix(kElementHead.size());
+  const size_t digits = element.find_first_not_of("0123456789");
+  if (digits == 0 || digits == std::string_view::npos) return {};
+  return element.substr(digits);
+}
+
+void put(std::FILE* out, std::string_view s) { std::fwrite(s.data(), 1, s.size(), out); }
+
+}  // namespace
+
+JsonDocumentStream::JsonDocumentStream() : spool_(std::tmpfile()) {
+  if (!spool_) throw std::runtime_error("cannot create a temporary file for the --json document");
+}
+
+JsonDocumentStream::~JsonDocumentStream() {
+  if (spool_) std::fclose(spool_);
+}
+
+void JsonDocumentStream::fill(Entry& e, const engine::ConnectionResult& r) {
+  e.outcome = static_cast<uint8_t>(r.verdict.outcome);
+  e.errors = e.warnings = e.infos = 0;
+  for (const auto& f : r.findings) {
+    if (f.severity == rules::Severity::error)
+      ++e.errors;
+    else if (f.severity == rules::Severity::warning)
+      ++e.warnings;
+    else
+      ++e.infos;
+  }
+  const auto& t = r.summary.tls;
+  if (t.handshake_complete()) {
+    e.tls_version = t.server_hello->negotiated_version();
+    e.tls_suite = t.server_hello->cipher_suite;
+  }
+}
+
+void JsonDocumentStream::on_connection(const engine::ConnectionResult& r, engine::EndReason) {
+  const auto& c = r.summary;
+  Entry e;
+  e.first_frame = c.first.frame;
+  e.client_ip = c.client_ip;
+  e.client_port = c.client_port;
+  const std::string key = rules::server_key(c);
+  auto [it, added] = server_ids_.try_emplace(key, static_cast<uint32_t>(servers_.size()));
+  if (added) servers_.push_back(key);
+  e.server = it->second;
+  fill(e, r);
+  const std::string_view rest = element_after_id(r, piece_);
+  if (rest.empty()) failed_ = true;
+  e.offset = spool_size_;
+  e.length = static_cast<uint32_t>(rest.size());
+  if (std::fwrite(rest.data(), 1, rest.size(), spool_) != rest.size()) failed_ = true;
+  spool_size_ += rest.size();
+  index_.push_back(std::move(e));
+}
+
+bool JsonDocumentStream::write(const session::AnalysisResult& result, const std::string& capture_name,
+                               std::FILE* out, bool final_newline) {
+  using Key = std::tuple<uint64_t, std::string_view, uint16_t>;
+  std::sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) {
+    return Key{a.first_frame, a.client_ip, a.client_port} < Key{b.first_frame, b.client_ip, b.client_port};
+  });
+  // finish()'s connections (those the capture-wide pass kept): their final diagnosis.
+  std::map<Key, const session::ConnectionResult*> final_of;
+  for (const auto& r : result.connections)
+    final_of.try_emplace(Key{r.summary.first.frame, r.summary.client_ip, r.summary.client_port}, &r);
+  std::vector<const session::ConnectionResult*> finals(index_.size(), nullptr);
+  json::Counts counts;
+  std::map<std::string, json::ServerEntry> servers;
+  for (size_t i = 0; i < index_.size(); ++i) {
+    Entry& e = index_[i];
+    if (auto it = final_of.find(Key{e.first_frame, e.client_ip, e.client_port}); it != final_of.end()) {
+      finals[i] = it->second;
+      fill(e, *it->second);
+    }
+    ++counts.connections;
+    counts.errors += e.errors, counts.warnings += e.warnings, counts.infos += e.infos;
+    auto& s = servers[servers_[e.server]];
+    s.ids.push_back(i + 1);
+    ++s.outcomes[rules::outcome_name(static_cast<rules::Outcome>(e.outcome))];
+    if (e.tls_version || e.tls_suite) ++s.completed[json::completed_text(e.tls_version, e.tls_suite)];
+  }
+
+  totals_ = {counts.connections, counts.errors, counts.warnings, counts.infos};
+  std::string head;
+  json::W w(head, json::W::Layout::pretty);
+  json::write_head(w, result, capture_name, counts);
+  json::write_server_entries(w.key("servers"), servers);
+  w.key("connections").begin_array();
+  if (index_.empty()) w.end_array().end_object();
+  put(out, head);
+  bool ok = !failed_ && std::fflush(spool_) == 0;
+  std::string text;
+  for (size_t i = 0; i < index_.size(); ++i) {
+    std::string_view rest;
+    if (finals[i]) {
+      rest = element_after_id(*finals[i], piece_);
+    } else {
+      const Entry& e = index_[i];
+      text.resize(e.length);
+      if (std::fseek(spool_, static_cast<long>(e.offset), SEEK_SET) != 0 ||
+          std::fread(text.data(), 1, e.length, spool_) != e.length) {
+        ok = false;
+        text.clear();
+      }
+      rest = text;
+    }
+    if (i > 0) put(out, ",");
+    put(out, kElementHead);
+    put(out, std::to_string(i + 1));
+    put(out, rest);
+  }
+  if (!index_.empty()) put(out, "\n  ]\n}");
+  if (final_newline) std::fputc('\n', out);
+  return ok;
+}
+
+}  // namespace rdpcap::report

@@ -1,0 +1,104 @@
+// The streamed --json document (core/report/json_stream.hpp) on every sample:
+// byte for byte the whole-capture document, and with nothing kept for the
+// capture-wide pass still every connection, in the same order and numbering.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "capture_support.hpp"
+#include "engine/analyzer.hpp"
+#include "engine/kept_results.hpp"
+#include "report/json_report.hpp"
+#include "report/json_stream.hpp"
+
+using namespace rdpcap;
+
+namespace {
+
+struct Run {
+  engine::AnalysisResult result;
+  std::string document;  // the streamed document, when streamed
+  report::StreamTotals totals;
+};
+
+Run run(const std::vector<testing::LoadedFrame>& frames, engine::AnalyzerOptions options, bool stream) {
+  engine::Analyzer analyzer(options);
+  std::optional<report::JsonDocumentStream> doc;
+  if (stream) analyzer.set_sink(&doc.emplace());
+  for (const auto& f : frames) analyzer.on_frame(f.info, util::Bytes(f.bytes.data(), f.bytes.size()));
+  Run out;
+  out.result = analyzer.finish();
+  if (doc) {
+    char* text = nullptr;
+    size_t size = 0;
+    std::FILE* mem = open_memstream(&text, &size);
+    REQUIRE(mem);
+    CHECK(doc->write(out.result, "capture.pcap", mem, true));
+    std::fclose(mem);
+    out.document.assign(text, size);
+    std::free(text);
+    out.totals = doc->totals();
+  }
+  return out;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+std::vector<std::string> samples() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps"))
+    if (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Streamed --json document: byte for byte the whole-capture document", "[report][json_stream]") {
+  const auto paths = samples();
+  REQUIRE(paths.size() > 20);
+  for (const auto& path : paths) {
+    INFO(path);
+    bool opened = false;
+    const auto frames = testing::load_frames(path, &opened);
+    REQUIRE(opened);
+    const Run plain = run(frames, {}, false);
+    const Run streamed = run(frames, {}, true);
+    CHECK(streamed.document == report::render_json(plain.result, "capture.pcap"));
+    CHECK(streamed.totals.connections == plain.result.connections.size());
+  }
+}
+
+TEST_CASE("Streamed --json document with nothing kept: every connection, numbered in order", "[report][json_stream]") {
+  size_t with_amendable = 0;
+  for (const auto& path : samples()) {
+    INFO(path);
+    bool opened = false;
+    const auto frames = testing::load_frames(path, &opened);
+    REQUIRE(opened);
+    const Run plain = run(frames, {}, false);
+    engine::AnalyzerOptions none;
+    none.limits.max_kept_connections = 0;
+    const Run streamed = run(frames, none, true);
+    const size_t n = plain.result.connections.size();
+    CHECK(count(streamed.document, "\n    {\n      \"id\": ") == n);
+    for (size_t id = 1; id <= n; ++id)
+      CHECK(count(streamed.document, "\n    {\n      \"id\": " + std::to_string(id) + ",\n") == 1);
+    size_t amendable = 0;
+    for (const auto& c : plain.result.connections) amendable += engine::KeptResults::amendable(c.summary);
+    if (amendable == 0) {
+      CHECK(streamed.document == report::render_json(plain.result, "capture.pcap"));
+    } else {  // said in the capture's notes: no amendment for them
+      ++with_amendable;
+      CHECK(count(streamed.document, "no amendment") == 1);
+    }
+  }
+  CHECK(with_amendable > 0);
+}
