@@ -51,6 +51,7 @@ struct FileRunner::State {
   session::AnalyzerOptions options;
   unsigned jobs = 1;
   Stream stream = Stream::none;
+  bool lines_to_reader = false;  // standard output is a pipe or terminal: NDJSON lines go out as written
   bool parallel = false;  // workers read the files (set before they start)
 
   std::mutex mu;
@@ -89,7 +90,7 @@ struct FileRunner::State {
           if (!out.spool) throw std::runtime_error("cannot create a temporary file for -j output");
           to = out.spool;
         }
-        sink.emplace(to, files[index], out.totals);
+        sink.emplace(to, files[index], out.totals, /*flush_each_line=*/!parallel && lines_to_reader);
         analyzer.set_sink(&*sink);
       }
       out.read = capture::read_capture(files[index], analyzer, &progress[index]);
@@ -173,6 +174,8 @@ FileRunner::FileRunner(const std::vector<std::string>& files, const session::Ana
   State& s = *state_;
   s.files = files;
   s.stream = stream;
+  struct stat out_st {};
+  s.lines_to_reader = !(::fstat(STDOUT_FILENO, &out_st) == 0 && S_ISREG(out_st.st_mode));
   s.options = options;
   s.jobs = std::max(1u, run.jobs);
   s.done.resize(files.size());

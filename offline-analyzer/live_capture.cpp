@@ -103,11 +103,10 @@ int run_live(const LiveOptions& live, engine::AnalyzerOptions options, const Liv
   report::StreamTotals totals;
   options.limits.idle_timeout_us = int64_t{live.idle_timeout_s} * 1'000'000;
   engine::Analyzer analyzer(options);
-  NdjsonSink sink(stdout, name, totals);
+  NdjsonSink sink(stdout, name, totals, /*flush_each_line=*/true);
   std::optional<report::JsonDocumentStream> document;  // --json: every connection, spooled as it ends
   if (output.ndjson) {
-    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // one line per connection, as it ends
-    analyzer.set_sink(&sink);
+    analyzer.set_sink(&sink);  // one line per connection, flushed as it ends
   } else if (output.json) {
     document.emplace();
     analyzer.set_sink(&*document);

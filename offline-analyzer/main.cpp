@@ -3,7 +3,6 @@
 // 1 something was found, 2 usage or input error.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -161,12 +160,6 @@ int main(int argc, char** argv) {
   const bool no_ticket = !ticket.redact && ticket.report.empty() && ticket.evidence.empty();
   const bool stream_ndjson = opt.ndjson && no_ticket;
   const bool stream_json = opt.json && no_ticket;
-  // One line per connection as it ends, to a pipe or terminal (a log shipper
-  // reading it); into a regular file whole buffers are cheaper (~5% of a
-  // 22,000-connection run went to flushing each line).
-  struct stat out_st {};
-  if (stream_ndjson && !(::fstat(STDOUT_FILENO, &out_st) == 0 && S_ISREG(out_st.st_mode)))
-    std::setvbuf(stdout, nullptr, _IOLBF, 0);
   size_t json_written = 0;  // --json: documents written so far
   const bool json_several = opt.files.size() > 1;
   if (opt.json && json_several)  // {"schema": ..., "captures": [document, ...]}, written as each is done

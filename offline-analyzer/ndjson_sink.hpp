@@ -13,23 +13,31 @@ namespace rdpcap::cli {
 
 class NdjsonSink final : public engine::ResultSink {
  public:
-  NdjsonSink(std::FILE* to, const std::string& capture, report::StreamTotals& totals)
-      : to_(to), capture_(capture), totals_(totals) {}
+  // flush_each_line: each line reaches `to` when written (a log shipper on a
+  // pipe, live capture), by a flush after the whole line; otherwise stdio's
+  // whole buffers. (Not _IOLBF: glibc then scans every byte for '\n', which
+  // cost ~18% of a run.)
+  NdjsonSink(std::FILE* to, const std::string& capture, report::StreamTotals& totals, bool flush_each_line)
+      : to_(to), capture_(capture), totals_(totals), flush_(flush_each_line) {}
   void on_connection(const engine::ConnectionResult& r, engine::EndReason why) override {
     totals_.add(r);
-    std::fputs(report::render_ndjson_connection(r, why, capture_).c_str(), to_);
+    put(report::render_ndjson_connection(r, why, capture_));
   }
-  void on_server(const engine::ServerRecord& server) override {
-    std::fputs(report::render_ndjson_server(server, capture_).c_str(), to_);
-  }
+  void on_server(const engine::ServerRecord& server) override { put(report::render_ndjson_server(server, capture_)); }
   void on_amendment(const engine::Amendment& amendment) override {
-    std::fputs(report::render_ndjson_amendment(amendment, capture_).c_str(), to_);
+    put(report::render_ndjson_amendment(amendment, capture_));
   }
 
  private:
+  void put(const std::string& line) {
+    std::fwrite(line.data(), 1, line.size(), to_);
+    if (flush_) std::fflush(to_);
+  }
+
   std::FILE* to_;
   const std::string& capture_;
   report::StreamTotals& totals_;
+  bool flush_;
 };
 
 }  // namespace rdpcap::cli
