@@ -49,6 +49,9 @@ fresh_base() {
 fresh_unmount() {
   local m
   for m in var/cache/apt/archives proc dev sys; do umount -R "$box/$m" 2>/dev/null; done
+  # Whatever the tests mounted inside the box (`ip netns add` bind-mounts /run/netns and one
+  # file per namespace), deepest first.
+  awk -v p="$box/" 'index($2, p) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
   return 0
 }
 
