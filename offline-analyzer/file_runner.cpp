@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "ndjson_sink.hpp"
+#include "util/spool_file.hpp"
 
 namespace rdpcap::cli {
 
@@ -86,7 +87,7 @@ struct FileRunner::State {
         // copied out by the caller in input order (output identical to -j 1).
         std::FILE* to = stdout;
         if (parallel) {
-          out.spool = std::tmpfile();
+          out.spool = util::open_spool_file();
           if (!out.spool) throw std::runtime_error("cannot create a temporary file for -j output");
           to = out.spool;
         }

@@ -8,6 +8,7 @@
 #include "report/json_parts.hpp"
 #include "report/json_report.hpp"
 #include "rules/rule_context.hpp"
+#include "util/spool_file.hpp"
 
 namespace rdpcap::report {
 
@@ -40,7 +41,7 @@ void put(std::FILE* out, std::string_view s) { std::fwrite(s.data(), 1, s.size()
 
 }  // namespace
 
-JsonDocumentStream::JsonDocumentStream() : spool_(std::tmpfile()) {
+JsonDocumentStream::JsonDocumentStream() : spool_(util::open_spool_file()) {
   if (!spool_) throw std::runtime_error("cannot create a temporary file for the --json document");
 }
 

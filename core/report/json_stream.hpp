@@ -2,7 +2,7 @@
 // dropped, however many the capture holds, and memory stays flat.
 //
 // Each connection is rendered when it ends (engine::ResultSink) into a spool
-// file, and only a small index entry stays in memory (~80 bytes: its sort key,
+// file (util::open_spool_file: $TMPDIR, else /var/tmp), and only a small index entry stays in memory (~80 bytes: its sort key,
 // where its text is, its server, outcome and finding counts). At the end,
 // write() puts the document together in the same form and byte for byte as
 // write_json() of a whole-capture result: connections in first-frame order,
@@ -25,7 +25,7 @@ namespace rdpcap::report {
 
 class JsonDocumentStream final : public engine::ResultSink {
  public:
-  JsonDocumentStream();  // throws std::runtime_error when no temporary file can be made
+  JsonDocumentStream();  // throws std::runtime_error when no spool file can be made
   ~JsonDocumentStream() override;
   JsonDocumentStream(const JsonDocumentStream&) = delete;
   JsonDocumentStream& operator=(const JsonDocumentStream&) = delete;

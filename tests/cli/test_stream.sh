@@ -84,6 +84,8 @@ check "text report: says exactly how many connections it left out" \
 "$cli" --json "$tmp/many.pcap" > "$tmp/many.json"
 check "--json: every one of the $n connections, numbered 1..$n in first-frame order, nothing left out" \
   /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); c=d['connections']; sys.exit(not (len(c)==$n and [x['id'] for x in c]==list(range(1,$n+1)) and [x['first_frame'] for x in c]==sorted(x['first_frame'] for x in c) and d['capture']['connections']==$n and 'notes' not in d['capture'] and sum(len(s['connections']) for s in d['servers'])==$n))" "$tmp/many.json"
+TMPDIR=/nonexistent "$cli" --json "$tmp/many.pcap" > "$tmp/many-fallback.json"
+check "--json: with \$TMPDIR unusable the spool falls back to tmpfile(): same document" cmp -s "$tmp/many.json" "$tmp/many-fallback.json"
 "$cli" --json "$tmp/many.pcap" "$tmp/again.pcap" > "$tmp/j1.json"
 "$cli" -j 2 --json "$tmp/many.pcap" "$tmp/again.pcap" > "$tmp/j2.json"
 check "--json -j 2 gives the bytes of -j 1" cmp -s "$tmp/j1.json" "$tmp/j2.json"
