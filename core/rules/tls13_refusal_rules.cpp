@@ -6,7 +6,10 @@
 // before any RDP data. A client that goes on with RDP speaks first (CredSSP
 // TSRequest under NLA, MS-CSSP 3.1.5; MCS Connect Initial otherwise,
 // MS-RDPBCGR 1.3.1.1), so an idle close right after Finished is a refusal,
-// not an established connection. This is an inference and says so.
+// not an established connection. This is an inference and says so; with a key
+// log the certificate is read (TlsFacts::certificates from the decrypted
+// Certificate message), so the finding names what is wrong with it and gives
+// the same advice as a certificate rejected in the clear.
 #include <fmt/format.h>
 
 #include "rules/rule_context.hpp"
@@ -57,25 +60,41 @@ void tls13_refusal_rules(const RuleContext& ctx, std::vector<Finding>& out) {
                                  "(close_notify or a certificate alert)",
                                  alert_record_length(suite)))
           : std::string("its Finished and nothing else");
-  out.push_back(
-      FindingBuilder("tls.client_refused_after_handshake", Severity::error,
-                     fmt::format("TLS 1.3: the client {} the connection right after the handshake, before any "
-                                 "RDP data: it refused the server, most likely its certificate (inferred)",
-                                 end.how()))
-          .at(end.at)
-          .evidence("client sent after the ServerHello", sent_text, sent.last)
-          .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"),
-                    fmt::format("{} after the client's Finished", text::duration(end.at.time_us - sent.first.time_us)),
-                    end.at)
-          .remediation("Under TLS 1.3 the certificate and the client's alert are encrypted, so the capture shows "
-                       "only that the client gave up once it had the server's certificate. Usual causes: the "
-                       "certificate is expired, self-signed or from an untrusted CA, or its name does not match "
-                       "the name the user typed, and the user (or a policy) declined it. Check the certificate on "
-                       "the server (certlm.msc, 'Remote Desktop' store), or capture again with a TLS key log "
-                       "to read the certificate and the alert.")
-          .client_error("mstsc: 'The identity of the remote computer cannot be verified' answered No, or "
-                        "'This computer can't connect to the remote computer'")
-          .build());
+  // With a key log: the certificate it had just received, decrypted.
+  const bool read = !t.certificates.empty() && t.certificates.front().parsed;
+  std::string title = fmt::format(
+      "TLS 1.3: the client {} the connection right after the handshake, before any RDP data: it refused the "
+      "server, most likely its certificate{}",
+      end.how(), read ? "" : " (inferred)");
+  if (read) {
+    const auto& leaf = t.certificates.front();
+    const int64_t now = *certificate_judged_at(c, ctx.reference_time_s);
+    const char* what = now > leaf.not_after ? "expired"
+                       : now < leaf.not_before ? "not yet valid"
+                       : leaf.self_signed      ? "self-signed"
+                                               : nullptr;
+    title += what ? fmt::format(", which is {} (decrypted with the key log)", what)
+                  : std::string(" (decrypted with the key log: see the certificate findings)");
+  }
+  FindingBuilder b("tls.client_refused_after_handshake", Severity::error, title);
+  b.at(end.at)
+      .evidence("client sent after the ServerHello", sent_text, sent.last)
+      .evidence(fmt::format("{} by client", end.reset ? "RST" : "FIN"),
+                fmt::format("{} after the client's Finished", text::duration(end.at.time_us - sent.first.time_us)),
+                end.at);
+  if (read)
+    b.evidence("certificate (decrypted)", t.certificates.front().subject, t.certificate_at)
+        .remediation(rejected_certificate_advice(ctx));
+  else
+    b.remediation("Under TLS 1.3 the certificate and the client's alert are encrypted, so the capture shows "
+                  "only that the client gave up once it had the server's certificate. Usual causes: the "
+                  "certificate is expired, self-signed or from an untrusted CA, or its name does not match "
+                  "the name the user typed, and the user (or a policy) declined it. Check the certificate on "
+                  "the server (certlm.msc, 'Remote Desktop' store), or capture again with a TLS key log "
+                  "to read the certificate and the alert.");
+  out.push_back(b.client_error("mstsc: 'The identity of the remote computer cannot be verified' answered No, or "
+                               "'This computer can't connect to the remote computer'")
+                    .build());
 }
 
 }  // namespace rdpcap::rules

@@ -221,6 +221,21 @@ RULE_TEST("tls.client_refused_after_handshake", "TLS 1.3: client Finished, one a
   CHECK(d.verdict.outcome == rules::Outcome::failed_tls);
 }
 
+RULE_TEST("tls.client_refused_after_handshake", "with a key log: what is wrong with the decrypted certificate") {
+  auto b = nla();
+  b.client_hello(tls13()).server_hello(0x0304, 0x1302).certificate(windows_self_signed("RDP-HOST"));
+  b.encrypted(kServer, 1).encrypted(kClient, 1, 69);
+  const auto close = b.encrypted(kClient, 1, 19).fin(kClient).last();
+  auto d = diagnose_one(b.build());
+  expect_finding(d, rule_code, Severity::error, close.frame);
+  for (const auto& f : d.findings) {
+    if (f.code != rule_code) continue;
+    CHECK(f.title.find("which is self-signed (decrypted with the key log)") != std::string::npos);
+    CHECK(f.title.find("(inferred)") == std::string::npos);
+    CHECK(f.remediation.find("self-signed Remote Desktop certificate") != std::string::npos);
+  }
+}
+
 RULE_TEST("tls.client_refused_after_handshake", "not when the client goes on with CredSSP or on TLS 1.2") {
   auto b = nla();
   b.client_hello(tls13()).server_hello(0x0304, 0x1301).encrypted(kServer, 1).encrypted(kClient, 1, 53);
