@@ -51,15 +51,11 @@ JsonDocumentStream::~JsonDocumentStream() {
 
 void JsonDocumentStream::fill(Entry& e, const engine::ConnectionResult& r) {
   e.outcome = static_cast<uint8_t>(r.verdict.outcome);
-  e.errors = e.warnings = e.infos = 0;
-  for (const auto& f : r.findings) {
-    if (f.severity == rules::Severity::error)
-      ++e.errors;
-    else if (f.severity == rules::Severity::warning)
-      ++e.warnings;
-    else
-      ++e.infos;
-  }
+  StreamTotals counted;
+  counted.add(r);
+  e.errors = static_cast<uint32_t>(counted.errors);
+  e.warnings = static_cast<uint32_t>(counted.warnings);
+  e.infos = static_cast<uint32_t>(counted.infos);
   const auto& t = r.summary.tls;
   if (t.handshake_complete()) {
     e.tls_version = t.server_hello->negotiated_version();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <sys/stat.h>
@@ -12,6 +13,21 @@
 #include "engine/analyzer.hpp"
 
 namespace rdpcap::testing {
+
+// The .pcap and .pcapng files in `dir`, sorted (none when it cannot be read).
+inline std::vector<std::string> captures_in(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The project's own captures (samples/pcaps).
+inline std::vector<std::string> sample_captures() {
+  return captures_in(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps");
+}
 
 inline bool file_exists(const std::string& path) {
   struct stat st {};

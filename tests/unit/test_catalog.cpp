@@ -3,7 +3,6 @@
 // severity; the catalog has no duplicates.
 #include <catch2/catch.hpp>
 
-#include <dirent.h>
 
 #include <set>
 #include <string>
@@ -14,22 +13,6 @@
 #include "rules/catalog.hpp"
 
 using namespace rdpcap;
-
-namespace {
-
-std::vector<std::string> captures_in(const std::string& dir) {
-  std::vector<std::string> out;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      if (name.size() > 5 && (name.ends_with(".pcap") || name.ends_with(".pcapng"))) out.push_back(dir + "/" + name);
-    }
-    closedir(d);
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("The catalog has unique codes with a meaning", "[catalog]") {
   std::set<std::string> seen;
@@ -43,11 +26,11 @@ TEST_CASE("The catalog has unique codes with a meaning", "[catalog]") {
 }
 
 TEST_CASE("Every emitted finding is in the catalog with its severity", "[catalog]") {
-  auto files = captures_in(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps");
+  auto files = testing::captures_in(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps");
   REQUIRE(files.size() >= 30);
   // The shared captures add codes the samples lack; without them (a user's clone) the samples alone are checked.
   if (testing::shared_pcaps_present_else_note("samples/pcaps"))
-    for (const auto& f : captures_in(testing::shared_pcaps_dir())) files.push_back(f);
+    for (const auto& f : testing::captures_in(testing::shared_pcaps_dir())) files.push_back(f);
   std::set<std::string> emitted;
   for (const auto& file : files) {
     const auto result = testing::analyze_file(file, {443, 3000, 3001, 4433, 8443, 8888, 80, 42356});

@@ -4,7 +4,6 @@
 // says; findings per frame add up to the same; a sink changes nothing in finish().
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -77,18 +76,10 @@ engine::AnalysisResult run(const std::vector<Frame>& frames, engine::AnalyzerOpt
   return result;
 }
 
-std::vector<std::string> samples() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps"))
-    if (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments = finish()", "[engine][stream]") {
-  const auto paths = samples();
+  const auto paths = testing::sample_captures();
   REQUIRE(paths.size() > 20);
   size_t amended = 0;
   for (const auto& path : paths) {
@@ -148,7 +139,7 @@ TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments =
 }
 
 TEST_CASE("Streaming with nothing kept: finish() keeps none and says how many got no amendment", "[engine][stream]") {
-  for (const auto& path : samples()) {
+  for (const auto& path : testing::sample_captures()) {
     INFO(path);
     const auto frames = load(path);
     engine::AnalyzerOptions options;
@@ -168,7 +159,7 @@ TEST_CASE("Streaming with nothing kept: finish() keeps none and says how many go
 
 TEST_CASE("Findings per frame add up to what finish() says", "[engine][stream]") {
   size_t early = 0;
-  for (const auto& path : samples()) {
+  for (const auto& path : testing::sample_captures()) {
     INFO(path);
     const auto frames = load(path);
     engine::AnalyzerOptions options;

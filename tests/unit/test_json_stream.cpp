@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -51,18 +50,10 @@ size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-std::vector<std::string> samples() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps"))
-    if (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("Streamed --json document: byte for byte the whole-capture document", "[report][json_stream]") {
-  const auto paths = samples();
+  const auto paths = testing::sample_captures();
   REQUIRE(paths.size() > 20);
   for (const auto& path : paths) {
     INFO(path);
@@ -78,7 +69,7 @@ TEST_CASE("Streamed --json document: byte for byte the whole-capture document", 
 
 TEST_CASE("Streamed --json document with nothing kept: every connection, numbered in order", "[report][json_stream]") {
   size_t with_amendable = 0;
-  for (const auto& path : samples()) {
+  for (const auto& path : testing::sample_captures()) {
     INFO(path);
     bool opened = false;
     const auto frames = testing::load_frames(path, &opened);
