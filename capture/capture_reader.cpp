@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "capture/gzip_file.hpp"
+#include "capture/read_ahead.hpp"
 #include "net/packet.hpp"
 #include "util/time.hpp"
 
@@ -103,6 +104,34 @@ Capture Capture::open_live(const std::string& interface, const std::string& filt
 
 bool Capture::live_stats(pcap_stat& out) const { return pcap_ && live_ && pcap_stats(pcap_.get(), &out) == 0; }
 
+namespace {
+// An offline capture without a stop flag: read in a thread of its own
+// (capture/read_ahead.hpp), the frames given here in the same order.
+ReadResult read_ahead(const Capture& capture, uint32_t link_type, const FrameCallback& on_frame,
+                      ReadProgress* progress) {
+  ReadResult result;
+  result.opened = true;
+  ReadAhead reader(capture.get(), progress);
+  ReadAhead::Frame f;
+  while (reader.next(f)) {
+    ++result.frames;
+    engine::FrameInfo frame;
+    frame.number = result.frames;
+    frame.time_us = util::to_micros(f.sec, f.usec);
+    frame.link_type = link_type;
+    frame.wire_length = f.len;
+    on_frame(frame, util::Bytes(f.data, f.caplen));
+  }
+  if (reader.end_code() != PCAP_ERROR_BREAK) {
+    result.complete = false;
+    std::string why = capture.gzip_error();  // libpcap only says the file was short
+    if (why.empty()) why = reader.error();
+    result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + why;
+  }
+  return result;
+}
+}  // namespace
+
 ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress,
                           const std::atomic<bool>* stop, const std::function<void()>& on_wakeup) {
   ReadResult result;
@@ -118,6 +147,7 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
     return result;
   }
   result.opened = true;
+  if (!capture.live() && !stop) return read_ahead(capture, static_cast<uint32_t>(link_type), on_frame, progress);
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)

@@ -76,8 +76,8 @@ struct FileRunner::State {
   FileAnalysis analyze(size_t index) {
     FileAnalysis out;
     try {
+      std::optional<NdjsonSink> sink;  // before the analyzer: it outlives the analyzer's end queue
       session::Analyzer analyzer(options);
-      std::optional<NdjsonSink> sink;
       if (stream == Stream::json) {
         out.json = std::make_unique<report::JsonDocumentStream>();
         analyzer.set_sink(out.json.get());

@@ -102,9 +102,9 @@ int run_live(const LiveOptions& live, engine::AnalyzerOptions options, const Liv
   const std::string name = "live:" + live.interface;
   report::StreamTotals totals;
   options.limits.idle_timeout_us = int64_t{live.idle_timeout_s} * 1'000'000;
-  engine::Analyzer analyzer(options);
   NdjsonSink sink(stdout, name, totals, /*flush_each_line=*/true);
   std::optional<report::JsonDocumentStream> document;  // --json: every connection, spooled as it ends
+  engine::Analyzer analyzer(options);                  // after its sinks: they outlive its end queue
   if (output.ndjson) {
     analyzer.set_sink(&sink);  // one line per connection, flushed as it ends
   } else if (output.json) {

@@ -6,6 +6,7 @@
 
 #include "engine/capture_notes.hpp"
 #include "engine/capture_pass.hpp"
+#include "engine/end_queue.hpp"
 #include "engine/flow_tracker.hpp"
 #include "engine/kept_results.hpp"
 #include "net/fast_path.hpp"
@@ -144,8 +145,19 @@ struct Analyzer::Impl final : FlowListener {
     // certificate its server presented at an earlier frame, as the
     // capture-wide pass would (cert.changed needs no amendment).
     if (streaming() && !s.tls.certificates.empty() && !s.tls.certificates.front().sha256_fingerprint.empty() &&
-        certificate_noted.insert(s.id).second)
-      view.add_certificate(s);
+        certificate_noted.insert(s.id).second) {
+      if (ends) {
+        EndJob job{EndJob::Kind::certificate, {}, EndReason::closed};
+        job.summary.server_ip = s.server_ip;
+        job.summary.server_port = s.server_port;
+        job.summary.ipv6 = s.ipv6;
+        job.summary.tls.certificate_at = s.tls.certificate_at;
+        job.summary.tls.certificates.push_back(s.tls.certificates.front());
+        ends->push(std::move(job));
+      } else {
+        view.add_certificate(s);
+      }
+    }
     if (!options.findings_per_frame) return;
     // New port-88 Kerberos answers may concern this connection too.
     const uint64_t sig = progress_signature(s) ^ (kerberos.events() * 0x9e3779b97f4a7c15ull);
@@ -164,6 +176,17 @@ struct Analyzer::Impl final : FlowListener {
       kept.keep(std::move(s));
       return;
     }
+    if (ends) {
+      ends->push({EndJob::Kind::ended, std::move(s), why});
+      return;
+    }
+    end_streamed(std::move(s), why);
+  }
+
+  // Diagnosed with what the capture showed so far, given to the sink, kept
+  // when the capture-wide pass may amend it (on the EndQueue's thread when
+  // there is one).
+  void end_streamed(model::ConnectionSummary&& s, EndReason why) {
     auto d = view.diagnose(s);
     if (options.findings_per_frame) {
       std::vector<GivenFinding> given;
@@ -182,6 +205,17 @@ struct Analyzer::Impl final : FlowListener {
     }
     kept.keep(std::move(s), std::move(given));
   }
+
+  void handle(EndJob& job) {
+    if (job.kind == EndJob::Kind::certificate)
+      view.add_certificate(job.summary);
+    else
+      end_streamed(std::move(job.summary), job.why);
+  }
+
+  // Streaming to a sink without findings per frame: the ends of connections
+  // on a thread of their own (engine/end_queue.hpp). Last: stopped first.
+  std::unique_ptr<EndQueue> ends;
 };
 
 Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -189,10 +223,15 @@ Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>(std::
 Analyzer::~Analyzer() = default;
 
 void Analyzer::set_sink(ResultSink* sink) {
-  impl_->sink = sink;
+  Impl& s = *impl_;
+  if (s.ends) s.ends->drain();
+  s.ends.reset();
+  s.sink = sink;
   // The sink has every connection; finish() keeps only what it can amend
   // (the plugin, with findings per frame, shows finish()'s connections).
-  impl_->kept.set_amendable_only(sink && !impl_->options.findings_per_frame);
+  const bool stream_only = sink && !s.options.findings_per_frame;
+  s.kept.set_amendable_only(stream_only);
+  if (stream_only) s.ends = std::make_unique<EndQueue>([&s](EndJob& job) { s.handle(job); });
 }
 
 uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
@@ -201,6 +240,7 @@ void Analyzer::expire_idle(int64_t now_us) {
   Impl& s = *impl_;
   if (s.options.limits.idle_timeout_us <= 0 || s.stats.frames == 0) return;
   s.tracker.expire_idle(s.last_frame, std::clamp(now_us, -util::kMaxTimeMicros, util::kMaxTimeMicros));
+  if (s.ends) s.ends->drain();  // handed to the sink before this returns
 }
 
 std::vector<FindingAt> Analyzer::take_new_findings() {
@@ -273,6 +313,7 @@ AnalysisResult Analyzer::finish() {
   Impl& s = *impl_;
   const size_t given_at_finish = s.new_findings.size();  // what end_all() gives comes after
   s.tracker.end_all(s.last_frame);
+  if (s.ends) s.ends->drain();  // every connection handed to the sink and the view
   write_capture_notes(s.stats, s.options.limits, s.kept.not_reported_by_outcome(),
                       s.streaming() ? s.view.servers_not_viewed() : 0);
 

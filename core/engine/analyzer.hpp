@@ -21,6 +21,8 @@
 //    final when its connection ends. Stream ids (summary.id) are given in the
 //    order the engine starts following connections; finish() renumbers its own
 //    results by first frame, so the two numberings can differ.
+//    The ends of connections (diagnosis, the sink's work) then run on a thread
+//    of their own, beside the reading of the next frames (engine/end_queue.hpp).
 //    Memory then depends on the connections open at once, one small record per
 //    server and the amendable connections (within Limits::max_kept_*), not on
 //    the capture's total.
@@ -75,7 +77,10 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   // Streaming results (see above). Set before the first frame; the sink must
-  // outlive finish(). nullptr: none.
+  // outlive the analyzer (declare it first). nullptr: none. Without findings
+  // per frame, the sink is called on a thread of the analyzer's own, one call
+  // at a time and in order (engine/end_queue.hpp); every call has returned
+  // when finish() or expire_idle() returns.
   void set_sink(ResultSink* sink);
 
   // Feed one captured frame. `data` is the captured bytes (may be shorter

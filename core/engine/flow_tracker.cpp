@@ -8,6 +8,7 @@ namespace rdpcap::engine {
 namespace {
 constexpr int64_t kQuietFlow_us = 120'000'000;   // closed/pending flows forgotten after 2 min of silence
 constexpr uint64_t kSweepEvery = 16384;          // frames between sweeps
+constexpr uint64_t kSweepSpacing = 8;            // and at least 8 frames per table entry
 }  // namespace
 
 FlowTracker::FlowTracker(const AnalyzerOptions& options, CaptureStats& stats, FlowListener& listener,
@@ -269,10 +270,11 @@ void FlowTracker::end_flow(FlowIt it, const model::FrameRef& last, EndReason why
 }
 
 // A sweep visits every table entry: every kSweepEvery frames, but not more
-// often than once per table size in frames (linear time overall when a flood
-// fills the table).
+// often than once per kSweepSpacing x table size in frames (linear time
+// overall, an eighth of a visit per frame, when many connections or a flood
+// fill the table; a full table is swept at once anyway).
 void FlowTracker::maybe_sweep(const model::FrameRef& now) {
-  if (stats_.frames % kSweepEvery != 0 || stats_.frames - last_sweep_frame_ < flows_.size()) return;
+  if (stats_.frames % kSweepEvery != 0 || stats_.frames - last_sweep_frame_ < kSweepSpacing * flows_.size()) return;
   last_sweep_frame_ = stats_.frames;
   sweep(now, now.time_us);
 }

@@ -24,8 +24,8 @@ struct Run {
 };
 
 Run run(const std::vector<testing::LoadedFrame>& frames, engine::AnalyzerOptions options, bool stream) {
+  std::optional<report::JsonDocumentStream> doc;  // outlives the analyzer's end queue
   engine::Analyzer analyzer(options);
-  std::optional<report::JsonDocumentStream> doc;
   if (stream) analyzer.set_sink(&doc.emplace());
   for (const auto& f : frames) analyzer.on_frame(f.info, util::Bytes(f.bytes.data(), f.bytes.size()));
   Run out;
