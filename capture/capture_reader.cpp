@@ -108,10 +108,10 @@ namespace {
 // An offline capture without a stop flag: read in a thread of its own
 // (capture/read_ahead.hpp), the frames given here in the same order.
 ReadResult read_ahead(const Capture& capture, uint32_t link_type, const FrameCallback& on_frame,
-                      ReadProgress* progress) {
+                      ReadProgress* progress, engine::FramePrefilter* prefilter) {
   ReadResult result;
   result.opened = true;
-  ReadAhead reader(capture.get(), progress);
+  ReadAhead reader(capture.get(), progress, prefilter);
   ReadAhead::Frame f;
   while (reader.next(f)) {
     ++result.frames;
@@ -120,6 +120,7 @@ ReadResult read_ahead(const Capture& capture, uint32_t link_type, const FrameCal
     frame.time_us = util::to_micros(f.sec, f.usec);
     frame.link_type = link_type;
     frame.wire_length = f.len;
+    frame.surely_ignored = f.surely_ignored;
     on_frame(frame, util::Bytes(f.data, f.caplen));
   }
   if (reader.end_code() != PCAP_ERROR_BREAK) {
@@ -133,7 +134,8 @@ ReadResult read_ahead(const Capture& capture, uint32_t link_type, const FrameCal
 }  // namespace
 
 ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress,
-                          const std::atomic<bool>* stop, const std::function<void()>& on_wakeup) {
+                          const std::atomic<bool>* stop, const std::function<void()>& on_wakeup,
+                          engine::FramePrefilter* prefilter) {
   ReadResult result;
   pcap_t* pcap = capture.get();
   if (!pcap) {
@@ -147,7 +149,7 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
     return result;
   }
   result.opened = true;
-  if (!capture.live() && !stop) return read_ahead(capture, static_cast<uint32_t>(link_type), on_frame, progress);
+  if (!capture.live() && !stop) return read_ahead(capture, static_cast<uint32_t>(link_type), on_frame, progress, prefilter);
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)
@@ -184,6 +186,7 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
 ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress* progress,
                 const std::atomic<bool>* stop) {
   uint64_t n = 0;
+  engine::FramePrefilter prefilter(analyzer.options());
   auto next_expiry = std::chrono::steady_clock::now();
   const auto expire = [&] {  // live capture: about once a second, frames or not
     const auto now = std::chrono::steady_clock::now();
@@ -200,7 +203,7 @@ ReadResult feed(const Capture& capture, engine::Analyzer& analyzer, ReadProgress
         if (progress && (++n & 1023) == 0)
           progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
       },
-      progress, stop, expire);
+      progress, stop, expire, &prefilter);
   if (progress) progress->connections.store(analyzer.connections_seen(), std::memory_order_relaxed);
   return result;
 }

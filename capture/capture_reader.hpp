@@ -21,6 +21,7 @@
 #include <string>
 
 #include "engine/analyzer.hpp"
+#include "engine/frame_prefilter.hpp"
 #include "util/byte_reader.hpp"
 
 namespace rdpcap::capture {
@@ -93,8 +94,12 @@ using FrameCallback = std::function<void(const engine::FrameInfo& frame, util::B
 // pcap_breakloop). `progress` (optional): bytes, every 1024 frames and at the
 // end. `on_wakeup` (optional): called after every read attempt of a live
 // capture, frame or timeout.
+// `prefilter` (optional): an offline capture without a stop flag is read in a
+// thread of its own (capture/read_ahead.hpp), which asks it about every frame;
+// the frames it surely ignores come with FrameInfo::surely_ignored and no bytes.
 ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame, ReadProgress* progress = nullptr,
-                          const std::atomic<bool>* stop = nullptr, const std::function<void()>& on_wakeup = {});
+                          const std::atomic<bool>* stop = nullptr, const std::function<void()>& on_wakeup = {},
+                          engine::FramePrefilter* prefilter = nullptr);
 
 // Every frame of `capture` into `analyzer` (for_each_frame with
 // Analyzer::on_frame; progress also counts connections). On a live capture,

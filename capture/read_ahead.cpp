@@ -4,7 +4,8 @@
 
 namespace rdpcap::capture {
 
-ReadAhead::ReadAhead(pcap_t* pcap, ReadProgress* progress) : pcap_(pcap), progress_(progress) {
+ReadAhead::ReadAhead(pcap_t* pcap, ReadProgress* progress, engine::FramePrefilter* prefilter)
+    : pcap_(pcap), progress_(progress), prefilter_(prefilter) {
   for (size_t i = 0; i < kBatches; ++i) {
     batches_[i].bytes.reserve(kBatchBytes + kSlackBytes);
     batches_[i].records.reserve(kBatchRecords);
@@ -23,6 +24,7 @@ ReadAhead::~ReadAhead() {
 }
 
 void ReadAhead::read_loop() {
+  const uint32_t link_type = static_cast<uint32_t>(pcap_datalink(pcap_));
   uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)
   for (bool done = false; !done;) {
     size_t index;
@@ -50,9 +52,13 @@ void ReadAhead::read_loop() {
         if (rc != PCAP_ERROR_BREAK) error = pcap_geterr(pcap_);
         break;
       }
-      b.records.push_back({header->ts.tv_sec, header->ts.tv_usec, header->caplen, header->len, b.bytes.size()});
-      b.bytes.insert(b.bytes.end(), data, data + header->caplen);
       bytes += 16 + header->caplen;
+      if (prefilter_ && prefilter_->surely_ignored(link_type, util::Bytes(data, header->caplen))) {
+        b.records.push_back({header->ts.tv_sec, header->ts.tv_usec, header->caplen, header->len, 0, true});
+        continue;
+      }
+      b.records.push_back({header->ts.tv_sec, header->ts.tv_usec, header->caplen, header->len, b.bytes.size(), false});
+      b.bytes.insert(b.bytes.end(), data, data + header->caplen);
     }
     if (progress_) progress_->bytes.store(bytes, std::memory_order_relaxed);
     done = rc != 1;
@@ -89,8 +95,9 @@ bool ReadAhead::next(Frame& out) {
   const Record& r = current_->records[next_record_++];
   out.sec = r.sec;
   out.usec = r.usec;
-  out.caplen = r.caplen;
-  out.len = r.len;
+  out.surely_ignored = r.surely_ignored;
+  out.caplen = r.surely_ignored ? 0 : r.caplen;
+  out.len = r.surely_ignored && r.len == 0 ? r.caplen : r.len;  // the analyzer counts len, else caplen
   out.data = current_->bytes.data() + r.offset;
   return true;
 }

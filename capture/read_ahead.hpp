@@ -3,7 +3,7 @@
 // inflating a .gz) runs on one CPU while the analyzer runs on another.
 //
 // Frames come out in the order pcap_next_ex() gave them, with the same
-// header and bytes; the reading ends as pcap_next_ex() ended it (end of file
+// header and bytes (but for those a prefilter surely ignores: header only); the reading ends as pcap_next_ex() ended it (end of file
 // or an error, whose message is taken at once, in the reading thread).
 // Memory is bounded and allocated once: kBatches batches of kBatchBytes plus
 // room for one more frame (a larger frame grows its batch, shrunk back after),
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "capture/capture_reader.hpp"
+#include "engine/frame_prefilter.hpp"
 
 namespace rdpcap::capture {
 
@@ -35,11 +36,14 @@ class ReadAhead {
     int64_t sec = 0, usec = 0;
     uint32_t caplen = 0, len = 0;
     const unsigned char* data = nullptr;  // valid until the next call to next()
+    bool surely_ignored = false;          // the prefilter said so: data not copied (caplen 0)
   };
 
   // Starts reading `pcap` at once; `progress` (optional) gets the input bytes
-  // read so far. `pcap` must outlive this object.
-  ReadAhead(pcap_t* pcap, ReadProgress* progress);
+  // read so far. `prefilter` (optional) is asked about every frame, in order,
+  // in the reading thread; the bytes of a frame it surely ignores are not
+  // copied. `pcap` and `prefilter` must outlive this object.
+  ReadAhead(pcap_t* pcap, ReadProgress* progress, engine::FramePrefilter* prefilter = nullptr);
   ~ReadAhead();  // stops the reading thread and waits for it
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
@@ -57,6 +61,7 @@ class ReadAhead {
     int64_t sec, usec;
     uint32_t caplen, len;
     size_t offset;
+    bool surely_ignored;
   };
   struct Batch {
     std::vector<unsigned char> bytes;
@@ -68,6 +73,7 @@ class ReadAhead {
 
   pcap_t* pcap_;
   ReadProgress* progress_;
+  engine::FramePrefilter* prefilter_;
   Batch batches_[kBatches];
   std::mutex mutex_;
   std::condition_variable filled_cv_, free_cv_;

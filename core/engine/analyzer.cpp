@@ -234,6 +234,8 @@ void Analyzer::set_sink(ResultSink* sink) {
   if (stream_only) s.ends = std::make_unique<EndQueue>([&s](EndJob& job) { s.handle(job); });
 }
 
+const AnalyzerOptions& Analyzer::options() const { return impl_->options; }
+
 uint64_t Analyzer::connections_seen() const { return impl_->stats.flows_seen; }
 
 void Analyzer::expire_idle(int64_t now_us) {
@@ -280,6 +282,11 @@ void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
   const model::FrameRef at{frame.number, time_us};
   s.last_frame = at;
 
+  if (frame.surely_ignored) {  // what the fast path below would have done with it
+    ++st.tcp_segments;
+    s.tracker.maybe_sweep(at);
+    return;
+  }
   if (net::PlainTcp tcp; net::peek_plain_tcp(frame.link_type, data, tcp) &&
                          !session::KerberosWatch::is_kerberos(tcp.sport, tcp.dport) && s.tracker.ignorable(tcp)) {
     ++st.tcp_segments;  // what on_tcp() would have done with it

@@ -67,6 +67,9 @@ struct FrameInfo {
   int64_t time_us = 0;      // capture time
   uint32_t link_type = 1;   // pcap LINKTYPE_*
   uint32_t wire_length = 0; // original length
+  // Set by a reader that asked a FramePrefilter (engine/frame_prefilter.hpp)
+  // about this frame, in capture order: only counted; `data` may be empty.
+  bool surely_ignored = false;
 };
 
 class Analyzer {
@@ -88,6 +91,7 @@ class Analyzer {
   void on_frame(const FrameInfo& frame, util::Bytes data);
   // End of capture: close every open connection and run the rules.
   AnalysisResult finish();
+  const AnalyzerOptions& options() const;
   // RDP connections started so far (for a progress display).
   uint64_t connections_seen() const;
   // Live capture: end (and hand to the sink) the connections silent for longer

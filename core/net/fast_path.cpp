@@ -36,6 +36,7 @@ inline bool peek_ipv4(const uint8_t* ip, size_t size, PlainTcp& out) {
   const size_t wire_total = tot == 0 ? size : size_t{tot};
   if (wire_total < ihl) return false;
   const size_t captured_total = wire_total < size ? wire_total : size;
+  out.addresses = util::Bytes(ip + 12, 8);
   return peek_tcp(ip + ihl, captured_total - ihl, wire_total - ihl, out);
 }
 
@@ -46,6 +47,7 @@ inline bool peek_ipv6(const uint8_t* ip, size_t size, PlainTcp& out) {
   if (plen == 0) return false;  // jumbogram / offload: full path
   const size_t wire_total = size_t{plen} + 40;
   const size_t captured_total = wire_total < size ? wire_total : size;
+  out.addresses = util::Bytes(ip + 8, 32);
   return peek_tcp(ip + 40, captured_total - 40, wire_total - 40, out);
 }
 

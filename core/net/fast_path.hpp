@@ -22,6 +22,7 @@ struct PlainTcp {
   uint16_t sport = 0, dport = 0;
   uint8_t flags = 0;
   util::Bytes payload;  // borrows from the frame
+  util::Bytes addresses;  // source then destination address (4 + 4 or 16 + 16 bytes), borrowed
 };
 
 bool peek_plain_tcp(uint32_t link_type, util::Bytes frame, PlainTcp& out);

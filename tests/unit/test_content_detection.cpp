@@ -7,10 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/frame_prefilter.hpp"
 
 using namespace rdpcap;
 
@@ -48,16 +50,25 @@ std::vector<uint8_t> tpkt_lookalike(std::mt19937& rng, size_t size) {
   return p;
 }
 
+// Feeds frames as a reader does: with a prefilter (engine/frame_prefilter.hpp,
+// as capture/read_ahead), the frames it surely ignores reach the analyzer
+// flagged and without their bytes; every test runs both ways.
 struct Feeder {
+  explicit Feeder(bool prefiltered = false) {
+    if (prefiltered) prefilter.emplace(analyzer.options());
+  }
   session::Analyzer analyzer;
-  uint64_t n = 0;
+  std::optional<engine::FramePrefilter> prefilter;
+  uint64_t n = 0, flagged = 0;
   int64_t t = 1'700'000'000'000'000;
   void operator()(const std::vector<uint8_t>& frame) {
     session::FrameInfo info;
     info.number = ++n;
     info.time_us = t += 100;
     info.wire_length = static_cast<uint32_t>(frame.size());
-    analyzer.on_frame(info, frame);
+    info.surely_ignored = prefilter && prefilter->surely_ignored(info.link_type, frame);
+    flagged += info.surely_ignored;
+    analyzer.on_frame(info, info.surely_ignored ? util::Bytes() : util::Bytes(frame));
   }
 };
 
@@ -104,8 +115,9 @@ void bulk_flow(Feeder& feed, std::mt19937& rng, uint32_t client, uint16_t cport,
 }  // namespace
 
 TEST_CASE("Random bulk payloads on non-RDP ports never become RDP connections", "[engine][content]") {
+  const bool prefiltered = GENERATE(false, true);
   std::mt19937 rng(20261130);
-  Feeder feed;
+  Feeder feed(prefiltered);
   uint16_t port = 20000;
   // ~35 MB of random payload in 400 flows, plus every planted look-alike.
   for (int i = 0; i < 400; ++i)
@@ -119,17 +131,58 @@ TEST_CASE("Random bulk payloads on non-RDP ports never become RDP connections", 
   CHECK(r.stats.frames == feed.n);
   CHECK(r.connections.empty());
   CHECK(r.stats.flows_seen == 0);
+  CHECK(r.stats.tcp_segments == feed.n);
+  if (prefiltered) CHECK(feed.flagged > feed.n * 9 / 10);  // all but SYNs and first payloads
 }
 
 TEST_CASE("A Connection Request that starts the client's stream after a seen SYN is RDP by content",
           "[engine][content]") {
+  const bool prefiltered = GENERATE(false, true);
   std::mt19937 rng(7);
-  Feeder feed;
+  Feeder feed(prefiltered);
   bulk_flow(feed, rng, 0xc0a80001, 40000, 3, Plant::client_first);
   bulk_flow(feed, rng, 0xc0a80002, 40001, 3, Plant::mid_stream_client);  // the same bytes, no SYN seen
   const auto r = feed.analyzer.finish();
   REQUIRE(r.connections.size() == 1);
+  // Every segment of the RDP flow reached the connection (none flagged).
+  CHECK(r.connections[0].summary.tcp.client_packets + r.connections[0].summary.tcp.server_packets == 3 * 2 + 5);
   CHECK(r.connections[0].summary.rdp_by_content);
   CHECK(r.connections[0].summary.client_port == 40000);
   CHECK(r.connections[0].summary.server_port == 80);
+}
+
+TEST_CASE("The prefilter never flags RDP ports, Kerberos, a SYN, or a flow that may still be RDP by content",
+          "[engine][content]") {
+  session::AnalyzerOptions options;
+  options.rdp_ports.insert(3390);
+  engine::FramePrefilter pre(options);
+  const auto flagged = [&](const std::vector<uint8_t>& f) { return pre.surely_ignored(1, f); };
+  const std::vector<uint8_t> data(100, 0x41);
+  const uint32_t c = 0x0a000001, s = 0x0a000002;
+  for (uint16_t port : {uint16_t(3389), uint16_t(3390), uint16_t(88)}) {
+    CHECK_FALSE(flagged(tcp_frame(c, 50000, s, port, 1, 1, kAck, data)));
+    CHECK_FALSE(flagged(tcp_frame(s, port, c, 50000, 1, 1, kAck, data)));
+  }
+  CHECK(flagged(tcp_frame(c, 50001, s, 80, 1, 1, kAck, data)));  // no SYN seen: joined mid-stream
+  // A SYN on port 80: its handshake and first payload go the full way.
+  CHECK_FALSE(flagged(tcp_frame(c, 50002, s, 80, 100, 0, kSyn, {})));
+  CHECK_FALSE(flagged(tcp_frame(s, 80, c, 50002, 500, 101, kSyn | kAck, {})));
+  CHECK_FALSE(flagged(tcp_frame(c, 50002, s, 80, 101, 501, kAck, {})));
+  CHECK(flagged(tcp_frame(c, 50003, s, 80, 1, 1, kAck, data)));  // another flow on the same ports' neighbour
+  std::mt19937 rng(1);
+  CHECK_FALSE(flagged(tcp_frame(c, 50002, s, 80, 101, 501, kAck | kPsh, tpkt_lookalike(rng, 60))));
+  for (int i = 0; i < 5; ++i)  // maybe RDP by content: followed for good
+    CHECK_FALSE(flagged(tcp_frame(s, 80, c, 50002, 501, 161, kAck, data)));
+  // A flow whose first payload is not a Connection Request: only counted afterwards.
+  CHECK_FALSE(flagged(tcp_frame(c, 50004, s, 80, 100, 0, kSyn, {})));
+  CHECK_FALSE(flagged(tcp_frame(c, 50004, s, 80, 101, 1, kAck | kPsh, data)));
+  CHECK(flagged(tcp_frame(s, 80, c, 50004, 1, 201, kAck | kPsh, data)));
+  // RST before any payload: forgotten, as the flow table forgets a pending flow.
+  CHECK_FALSE(flagged(tcp_frame(c, 50005, s, 80, 100, 0, kSyn, {})));
+  CHECK_FALSE(flagged(tcp_frame(s, 80, c, 50005, 0, 101, 0x04 | kAck, {})));
+  CHECK(flagged(tcp_frame(c, 50005, s, 80, 101, 1, kAck | kPsh, data)));
+  // Over kMaxFlows SYNs held: nothing is flagged any more.
+  for (uint32_t i = 0; i <= engine::FramePrefilter::kMaxFlows; ++i)
+    pre.surely_ignored(1, tcp_frame(0x0b000000 + i, 1024, s, 8080, 1, 0, kSyn, {}));
+  CHECK_FALSE(flagged(tcp_frame(c, 50001, s, 80, 1, 1, kAck, data)));
 }

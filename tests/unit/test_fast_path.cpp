@@ -4,6 +4,7 @@
 #include <pcap/pcap.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <dirent.h>
 #include <string>
@@ -66,6 +67,10 @@ bool agrees(uint32_t link_type, Bytes frame) {
     CHECK(full.tcp.flags == fast.flags);
     CHECK(full.tcp.payload.data() == fast.payload.data());
     CHECK(full.tcp.payload.size() == fast.payload.size());
+    const size_t n = full.tcp.src.v6 ? 16 : 4;
+    REQUIRE(fast.addresses.size() == 2 * n);
+    CHECK(std::equal(fast.addresses.begin(), fast.addresses.begin() + n, full.tcp.src.bytes.begin()));
+    CHECK(std::equal(fast.addresses.begin() + n, fast.addresses.end(), full.tcp.dst.bytes.begin()));
   }
   return answered;
 }
