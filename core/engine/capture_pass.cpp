@@ -110,28 +110,31 @@ CapturePass run_capture_pass(std::vector<KeptConnection> kept, std::optional<int
   });
   CapturePass out;
   std::vector<uint64_t> stream_ids(kept.size());
-  std::vector<model::ConnectionSummary> summaries;
-  summaries.reserve(kept.size());
   for (size_t i = 0; i < kept.size(); ++i) {
     stream_ids[i] = kept[i].summary.id;
     if (compare) out.result_ids[kept[i].summary.id] = i + 1;
+  }
+  out.connections.reserve(kept.size());
+  if (view) {
+    // Judged one at a time, straight into the results (no copy of every
+    // summary at once). The view's ids are stream ids (rules ask whether a
+    // connection other than this one completed): judge each under its stream id.
+    for (size_t i = 0; i < kept.size(); ++i) {
+      rules::Diagnosis d = view->diagnose(kept[i].summary);
+      out.connections.push_back(
+          {std::move(kept[i].summary), std::move(d.verdict), std::move(d.findings), d.certificates_judged_at_s});
+      out.connections.back().summary.id = i + 1;
+      if (compare) compare_with_given(kept[i], stream_ids[i], out.connections.back(), last_frame, out);
+    }
+    return out;
+  }
+  std::vector<model::ConnectionSummary> summaries;
+  summaries.reserve(kept.size());
+  for (size_t i = 0; i < kept.size(); ++i) {
     summaries.push_back(std::move(kept[i].summary));
     summaries.back().id = i + 1;
   }
-  std::vector<rules::Diagnosis> diagnoses;
-  if (view) {
-    // The view's ids are stream ids (rules ask whether a connection other
-    // than this one completed): judge each under its stream id.
-    diagnoses.reserve(summaries.size());
-    for (size_t i = 0; i < summaries.size(); ++i) {
-      summaries[i].id = stream_ids[i];
-      diagnoses.push_back(view->diagnose(summaries[i]));
-      summaries[i].id = i + 1;
-    }
-  } else {
-    diagnoses = rules::diagnose(summaries, reference_time_s);
-  }
-  out.connections.reserve(summaries.size());
+  std::vector<rules::Diagnosis> diagnoses = rules::diagnose(summaries, reference_time_s);
   for (size_t i = 0; i < summaries.size(); ++i) {
     out.connections.push_back(
         {std::move(summaries[i]), std::move(diagnoses[i].verdict), std::move(diagnoses[i].findings),

@@ -47,8 +47,10 @@ void KeptResults::not_reported(const model::ConnectionSummary& summary) {
 std::vector<KeptConnection> KeptResults::take() {
   std::vector<KeptConnection> out;
   out.reserve(kept_.size());
-  for (auto& [key, e] : kept_) out.push_back(std::move(e.kept));
-  kept_.clear();
+  while (!kept_.empty()) {  // node by node: the map and the vector do not both hold every summary
+    auto node = kept_.extract(kept_.begin());
+    out.push_back(std::move(node.mapped().kept));
+  }
   kept_bytes_ = 0;
   return out;
 }
