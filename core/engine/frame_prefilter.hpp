@@ -15,6 +15,10 @@
 // it holds at least every flow the table can hold on those ports, and a
 // segment of no flow it holds is surely only counted.
 //
+// Frames the fast path cannot read (VLAN tags, IPv6 extension headers...)
+// are never flagged, but their TCP segments are decoded and noted too: a
+// flow whose SYN is tagged and whose other frames are not is still held.
+//
 // Bounded: beyond kMaxFlows flows held, it stops saying "surely" for good
 // (every frame then goes the full way; nothing is lost, only speed).
 #pragma once
@@ -38,6 +42,9 @@ class FramePrefilter {
 
  private:
   enum class State : uint8_t { awaiting_payload, maybe_rdp };
+  // Updates the flows held with this TCP segment; true when the tracker
+  // surely only counts it (not counting the bound).
+  bool note(const session::FlowKey& key, uint16_t sport, uint16_t dport, uint8_t flags, util::Bytes payload);
   bool followed_port(uint16_t p) const { return (port_bits_[p >> 6] >> (p & 63)) & 1; }
 
   std::array<uint64_t, 1024> port_bits_{};  // RDP ports and 88

@@ -181,6 +181,14 @@ TEST_CASE("The prefilter never flags RDP ports, Kerberos, a SYN, or a flow that 
   CHECK_FALSE(flagged(tcp_frame(c, 50005, s, 80, 100, 0, kSyn, {})));
   CHECK_FALSE(flagged(tcp_frame(s, 80, c, 50005, 0, 101, 0x04 | kAck, {})));
   CHECK(flagged(tcp_frame(c, 50005, s, 80, 101, 1, kAck | kPsh, data)));
+  // A SYN the fast path cannot read (VLAN-tagged: a trunk tagging one
+  // direction) still opens its flow for the untagged frames that follow.
+  std::vector<uint8_t> tagged = tcp_frame(c, 50006, s, 80, 100, 0, kSyn, {});
+  const uint8_t tag[] = {0x81, 0x00, 0x00, 0x07};
+  tagged.insert(tagged.begin() + 12, tag, tag + 4);
+  CHECK_FALSE(flagged(tagged));
+  CHECK_FALSE(flagged(tcp_frame(s, 80, c, 50006, 500, 101, kSyn | kAck, {})));
+  CHECK_FALSE(flagged(tcp_frame(c, 50006, s, 80, 101, 501, kAck | kPsh, tpkt_lookalike(rng, 60))));
   // Over kMaxFlows SYNs held: nothing is flagged any more.
   for (uint32_t i = 0; i <= engine::FramePrefilter::kMaxFlows; ++i)
     pre.surely_ignored(1, tcp_frame(0x0b000000 + i, 1024, s, 8080, 1, 0, kSyn, {}));
