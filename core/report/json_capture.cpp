@@ -14,7 +14,8 @@ std::string completed_text(uint16_t version, uint16_t suite) {
   return text::version_text(version) + " " + text::suite_text(suite);
 }
 
-void write_server_entries(W& w, const std::map<std::string, ServerEntry>& servers) {
+void write_server_entries(W& w, const std::map<std::string, ServerEntry>& servers,
+                          const std::function<void()>& after_each) {
   w.begin_array();
   for (const auto& [server, e] : servers) {
     w.begin_object().field("server", server).key("connections").begin_array();
@@ -24,6 +25,7 @@ void write_server_entries(W& w, const std::map<std::string, ServerEntry>& server
     w.end_object().key("tls_completed").begin_array();
     for (const auto& [what, n] : e.completed) w.begin_object().field("tls", what).field("handshakes", n).end_object();
     w.end_array().end_object();
+    if (after_each) after_each();
   }
   w.end_array();
 }

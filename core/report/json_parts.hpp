@@ -8,6 +8,7 @@
 // always gives byte-identical output.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,9 @@ struct ServerEntry {
   std::map<std::string, int> completed;   // completed_text() -> handshakes
 };
 std::string completed_text(uint16_t version, uint16_t suite);  // "TLS 1.2 TLS_..."
-void write_server_entries(W& w, const std::map<std::string, ServerEntry>& servers);  // by server key
+// By server key; `after_each` (optional) is called after each entry (the
+// --json stream hands the text written so far on: W's buffer then stays small).
+void write_server_entries(W& w, const std::map<std::string, ServerEntry>& servers,
+                          const std::function<void()>& after_each = {});
 
 }  // namespace rdpcap::report::json

@@ -86,6 +86,7 @@ void JsonDocumentStream::on_connection(const engine::ConnectionResult& r, engine
 bool JsonDocumentStream::write(const session::AnalysisResult& result, const std::string& capture_name,
                                std::FILE* out, bool final_newline) {
   using Key = std::tuple<uint64_t, std::string_view, uint16_t>;
+  server_ids_.clear();  // only on_connection() needs it
   std::sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) {
     return Key{a.first_frame, a.client_ip, a.client_port} < Key{b.first_frame, b.client_ip, b.client_port};
   });
@@ -114,7 +115,11 @@ bool JsonDocumentStream::write(const session::AnalysisResult& result, const std:
   std::string head;
   json::W w(head, json::W::Layout::pretty);
   json::write_head(w, result, capture_name, counts);
-  json::write_server_entries(w.key("servers"), servers);
+  json::write_server_entries(w.key("servers"), servers, [&] {
+    if (head.size() < (64u << 10)) return;  // thousands of servers: handed on as written
+    put(out, head);
+    head.clear();
+  });
   w.key("connections").begin_array();
   if (index_.empty()) w.end_array().end_object();
   put(out, head);
