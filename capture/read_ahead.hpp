@@ -3,8 +3,9 @@
 // inflating a .gz) runs on one CPU while the analyzer runs on another.
 //
 // Frames come out in the order pcap_next_ex() gave them, with the same
-// header and bytes (but for those a prefilter surely ignores: header only); the reading ends as pcap_next_ex() ended it (end of file
-// or an error, whose message is taken at once, in the reading thread).
+// header and bytes (but for those a prefilter surely ignores: no bytes); the
+// reading ends as pcap_next_ex() ended it (end of file or an error, whose
+// message is taken at once, in the reading thread).
 // Memory is bounded and allocated once: kBatches batches of kBatchBytes plus
 // room for one more frame (a larger frame grows its batch, shrunk back after),
 // and kBatchRecords frame headers.

@@ -272,7 +272,7 @@ void FlowTracker::end_flow(FlowIt it, const model::FrameRef& last, EndReason why
 // A sweep visits every table entry: every kSweepEvery frames, but not more
 // often than once per kSweepSpacing x table size in frames (linear time
 // overall, an eighth of a visit per frame, when many connections or a flood
-// fill the table; a full table is swept at once anyway).
+// fill the table; a full table drops its closed entries at once, room_for_flow).
 void FlowTracker::maybe_sweep(const model::FrameRef& now) {
   if (stats_.frames % kSweepEvery != 0 || stats_.frames - last_sweep_frame_ < kSweepSpacing * flows_.size()) return;
   last_sweep_frame_ = stats_.frames;
