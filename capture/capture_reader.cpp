@@ -105,6 +105,23 @@ Capture Capture::open_live(const std::string& interface, const std::string& filt
 bool Capture::live_stats(pcap_stat& out) const { return pcap_ && live_ && pcap_stats(pcap_.get(), &out) == 0; }
 
 namespace {
+engine::FrameInfo frame_info(uint64_t number, int64_t sec, int64_t usec, uint32_t link_type, uint32_t wire_length) {
+  engine::FrameInfo frame;
+  frame.number = number;
+  frame.time_us = util::to_micros(sec, usec);
+  frame.link_type = link_type;
+  frame.wire_length = wire_length;
+  return frame;
+}
+
+// The reading stopped on an error after `result.frames` frames.
+void damaged(ReadResult& result, const Capture& capture, const std::string& pcap_error) {
+  result.complete = false;
+  std::string why = capture.gzip_error();  // libpcap only says the file was short
+  if (why.empty()) why = pcap_error;
+  result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + why;
+}
+
 // An offline capture without a stop flag: read in a thread of its own
 // (capture/read_ahead.hpp), the frames given here in the same order.
 ReadResult read_ahead(const Capture& capture, uint32_t link_type, const FrameCallback& on_frame,
@@ -114,21 +131,11 @@ ReadResult read_ahead(const Capture& capture, uint32_t link_type, const FrameCal
   ReadAhead reader(capture.get(), progress, prefilter);
   ReadAhead::Frame f;
   while (reader.next(f)) {
-    ++result.frames;
-    engine::FrameInfo frame;
-    frame.number = result.frames;
-    frame.time_us = util::to_micros(f.sec, f.usec);
-    frame.link_type = link_type;
-    frame.wire_length = f.len;
+    engine::FrameInfo frame = frame_info(++result.frames, f.sec, f.usec, link_type, f.len);
     frame.surely_ignored = f.surely_ignored;
     on_frame(frame, util::Bytes(f.data, f.caplen));
   }
-  if (reader.end_code() != PCAP_ERROR_BREAK) {
-    result.complete = false;
-    std::string why = capture.gzip_error();  // libpcap only says the file was short
-    if (why.empty()) why = reader.error();
-    result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + why;
-  }
+  if (reader.end_code() != PCAP_ERROR_BREAK) damaged(result, capture, reader.error());
   return result;
 }
 }  // namespace
@@ -149,7 +156,8 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
     return result;
   }
   result.opened = true;
-  if (!capture.live() && !stop) return read_ahead(capture, static_cast<uint32_t>(link_type), on_frame, progress, prefilter);
+  if (!capture.live() && !stop)
+    return read_ahead(capture, static_cast<uint32_t>(link_type), on_frame, progress, prefilter);
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   uint64_t bytes = 24;  // file header, then 16 per record (pcap; close enough for pcapng)
@@ -163,19 +171,13 @@ ReadResult for_each_frame(const Capture& capture, const FrameCallback& on_frame,
     }
     if (rc == PCAP_ERROR_BREAK) break;  // end of file, or pcap_breakloop
     if (rc != 1) {
-      result.complete = false;
-      std::string why = capture.gzip_error();  // libpcap only says the file was short
-      if (why.empty()) why = pcap_geterr(pcap);
-      result.error = "capture is damaged after frame " + std::to_string(result.frames) + ": " + why;
+      damaged(result, capture, pcap_geterr(pcap));
       break;
     }
     ++result.frames;
-    engine::FrameInfo frame;
-    frame.number = result.frames;
-    frame.time_us = util::to_micros(header->ts.tv_sec, header->ts.tv_usec);
-    frame.link_type = static_cast<uint32_t>(link_type);
-    frame.wire_length = header->len;
-    on_frame(frame, util::Bytes(data, header->caplen));
+    on_frame(frame_info(result.frames, header->ts.tv_sec, header->ts.tv_usec, static_cast<uint32_t>(link_type),
+                        header->len),
+             util::Bytes(data, header->caplen));
     bytes += 16 + header->caplen;
     if (progress && (result.frames & 1023) == 0) progress->bytes.store(bytes, std::memory_order_relaxed);
   }

@@ -282,13 +282,10 @@ void Analyzer::on_frame(const FrameInfo& frame, util::Bytes data) {
   const model::FrameRef at{frame.number, time_us};
   s.last_frame = at;
 
-  if (frame.surely_ignored) {  // what the fast path below would have done with it
-    ++st.tcp_segments;
-    s.tracker.maybe_sweep(at);
-    return;
-  }
-  if (net::PlainTcp tcp; net::peek_plain_tcp(frame.link_type, data, tcp) &&
-                         !session::KerberosWatch::is_kerberos(tcp.sport, tcp.dport) && s.tracker.ignorable(tcp)) {
+  // Only counted: a frame the reader's prefilter flagged, or one the fast path sees is.
+  if (net::PlainTcp tcp; frame.surely_ignored || (net::peek_plain_tcp(frame.link_type, data, tcp) &&
+                                                  !session::KerberosWatch::is_kerberos(tcp.sport, tcp.dport) &&
+                                                  s.tracker.ignorable(tcp))) {
     ++st.tcp_segments;  // what on_tcp() would have done with it
     s.tracker.maybe_sweep(at);
     return;
