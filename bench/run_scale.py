@@ -5,13 +5,14 @@
 
 Each CAPTURE was written by bench/gen_capture.py (usually with --rdp-bytes-percent) next to
 its manifest (CAPTURE without .pcap + .manifest.json, gen_capture.py's default). For each:
-the floor (bench/pcap_floor.c, a pcap_next_ex() loop; built with cc -O2 into /var/tmp),
+the floor (bench/pcap_floor.c, a pcap_next_ex() loop; built with cc -O2 into /var/tmp), the
+same loop over a 256 KiB stdio buffer (`pcap_floor --buffer`, as rdpcap opens a file),
 `rdpcap-analyze --json` and `--ndjson`, --runs times each, interleaved, under /usr/bin/time
 (elapsed, CPU, peak RSS), after the page cache is warmed. Checks (bench/check_manifest.py):
 the NDJSON, its connection records with the amendment records applied, and the JSON document
 each hold every manifest connection, with every kind's count, outcome and finding codes.
-Prints a Markdown table (the ratio to the floor is the floor's elapsed time over the
-command's, i.e. a throughput ratio) and, with --readme, writes it into bench/README.md
+Prints a Markdown table (the ratio to a floor is that floor's elapsed time over the
+command's, i.e. a throughput ratio; issue 13's targets are against the first floor) and, with --readme, writes it into bench/README.md
 between the scale-table markers. Exit 1 when a check fails. Generated captures belong in
 /var/tmp (or bench/data/), never in the repository.
 """
@@ -28,6 +29,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run_bench import timed, warm, load, nice_prefix  # noqa: E402
+
+
+STDIO_BUFFER = 262144  # util/stdio_buffer.hpp, kStdioBufferBytes
 
 
 def floor_binary():
@@ -89,10 +93,11 @@ def main():
         with open(manifest_path) as f:
             m = json.load(f)
         warm(cap)
-        res = {'floor': [], 'json': [], 'ndjson': []}
-        outputs = {'floor': 'floor.out', 'json': 'out.json', 'ndjson': 'out.ndjson'}
+        res = {'floor': [], 'floor_buf': [], 'json': [], 'ndjson': []}
+        outputs = {'floor': 'floor.out', 'floor_buf': 'floor.out', 'json': 'out.json', 'ndjson': 'out.ndjson'}
         for i in range(a.runs):
-            for k, cmd in (('floor', [floor, cap]), ('json', [a.cli, '--json', cap]),
+            for k, cmd in (('floor', [floor, cap]), ('floor_buf', [floor, '--buffer', str(STDIO_BUFFER), cap]),
+                           ('json', [a.cli, '--json', cap]),
                            ('ndjson', [a.cli, '--ndjson', cap])):
                 r = timed(nice + cmd, os.path.join(scratch, outputs[k]))
                 if r[4] not in (0, 1):  # 1: findings at the --fail-on level, as expected here
@@ -106,12 +111,14 @@ def main():
         med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] + r[2] for r in v),
                    statistics.median(r[3] for r in v) / 1024) for k, v in res.items()}
         name = os.path.basename(cap)
-        for k, label in (('floor', 'libpcap read loop (floor)'), ('json', 'rdpcap-analyze --json'),
-                         ('ndjson', 'rdpcap-analyze --ndjson')):
+        for k, label in (('floor', 'libpcap read loop (floor)'),
+                         ('floor_buf', 'libpcap read loop, 256 KiB stdio buffer'),
+                         ('json', 'rdpcap-analyze --json'), ('ndjson', 'rdpcap-analyze --ndjson')):
             e, c, rss = med[k]
-            ratio = '' if k == 'floor' else '%.0f%%' % (100 * med['floor'][0] / max(e, 0.005))
-            rows.append('| %s | %s | %d | %s | %.2f | %.2f | %s | %.1f |' % (
-                name, label, a.runs, '{:,}'.format(m['rdp_connections']), e, c, ratio, rss))
+            ratios = ['' if k.startswith('floor') else '%.0f%%' % (100 * med[f][0] / max(e, 0.005))
+                      for f in ('floor', 'floor_buf')]
+            rows.append('| %s | %s | %d | %s | %.2f | %.2f | %s | %s | %.1f |' % (
+                name, label, a.runs, '{:,}'.format(m['rdp_connections']), e, c, ratios[0], ratios[1], rss))
         notes.append('- %s: %d bytes, %d frames, %s RDP connections, RDP bytes %s%%; NDJSON records %s; '
                      'NDJSON vs manifest: %s; JSON vs manifest: %s' % (
                          name, m['bytes'], m['frames'], '{:,}'.format(m['rdp_connections']),
@@ -124,8 +131,9 @@ def main():
     head = ['Measured %s on %s, %d CPUs, Linux %s; load average (1/5/15) before %s, after %s; %s.' % (
         now, platform.node(), os.cpu_count(), platform.release(), ' '.join(load_before), ' '.join(load_after),
         'timed under `nice -n -5`' if nice else 'default priority'), '',
-        '| capture | command | runs | RDP connections | elapsed s (median) | CPU s | floor / command (elapsed) | peak RSS MiB |',
-        '|---|---|---|---|---|---|---|---|']
+        '| capture | command | runs | RDP connections | elapsed s (median) | CPU s | floor / command (elapsed) '
+        '| buffered floor / command | peak RSS MiB |',
+        '|---|---|---|---|---|---|---|---|---|']
     table = '\n'.join(head + rows + [''] + notes)
     print(table)
     if a.readme:

@@ -23,6 +23,7 @@
 #include "engine/analyzer.hpp"
 #include "engine/frame_prefilter.hpp"
 #include "util/byte_reader.hpp"
+#include "util/stdio_buffer.hpp"
 
 namespace rdpcap::capture {
 
@@ -76,9 +77,12 @@ class Capture {
   struct PcapClose {
     void operator()(pcap_t* p) const { pcap_close(p); }
   };
-  // Written by the gzip FILE* that pcap_ reads through: declared before pcap_
-  // so that it is destroyed after it.
+  // Written by the gzip FILE* that pcap_ reads through, and the stdio buffers
+  // of the file and of that FILE*: declared before pcap_ so that they are
+  // destroyed after pcap_close() closes them.
   std::unique_ptr<std::string> gzip_error_;
+  util::StdioBuffer file_buffer_;
+  util::StdioBuffer gunzip_buffer_;
   std::unique_ptr<pcap_t, PcapClose> pcap_;
   std::string error_;
   bool live_ = false;

@@ -22,6 +22,7 @@
 #include "engine/analyzer.hpp"
 #include "ticket_outputs.hpp"  // --report, --evidence, --redact, --ladder
 #include "util/escape.hpp"
+#include "util/stdio_buffer.hpp"
 #include "util/utc_time.hpp"
 
 namespace {
@@ -57,6 +58,10 @@ bool use_colour(const std::string& mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Reports of thousands of connections are hundreds of MB: whole 256 KiB
+  // writes rather than stdio's 4 KiB (a terminal stays line-buffered). Kept
+  // for the process: exit() flushes standard output after static destructors.
+  if (!isatty(STDOUT_FILENO)) (void)util::enlarge_stdio_buffer(stdout).release();
   Options opt;
   CLI::App app{"rdpcap-analyze: explains why RDP connections in a capture failed (TCP, X.224 negotiation, TLS, "
                "certificate, NLA), with evidence and remediation.",

@@ -20,8 +20,9 @@ void EndQueue::push(EndJob job) {
   room_cv_.wait(lock, [&] { return quit_ || error_ || jobs_.size() < kMaxPending; });
   if (quit_ || error_) return;  // handling stopped: drain() says why
   jobs_.push_back(std::move(job));
+  const bool wake = idle_;  // otherwise the thread takes it with its next batch, without a wake-up
   lock.unlock();
-  work_cv_.notify_one();
+  if (wake) work_cv_.notify_one();
 }
 
 void EndQueue::drain() {
@@ -31,23 +32,29 @@ void EndQueue::drain() {
 }
 
 void EndQueue::run() {
+  std::deque<EndJob> batch;
   for (;;) {
-    EndJob job;
     {
       std::unique_lock lock(mutex_);
+      idle_ = true;
       work_cv_.wait(lock, [&] { return quit_ || !jobs_.empty(); });
+      idle_ = false;
       if (quit_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      batch.swap(jobs_);  // every waiting job: one lock and one wake-up per batch, not per job
       busy_ = true;
     }
     room_cv_.notify_all();
     std::exception_ptr error;
-    try {
-      handler_(job);
-    } catch (...) {
-      error = std::current_exception();
+    for (EndJob& job : batch) {
+      if (quit_.load(std::memory_order_relaxed)) break;  // the destructor drops what has not started
+      try {
+        handler_(job);
+      } catch (...) {
+        error = std::current_exception();
+        break;
+      }
     }
+    batch.clear();
     {
       std::lock_guard lock(mutex_);
       busy_ = false;

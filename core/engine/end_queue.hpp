@@ -7,10 +7,13 @@
 // Jobs are handled one at a time in the order they were pushed, so the
 // output is the same as when the reading thread handles them itself: the
 // streaming view sees certificates and ended connections in frame order.
-// At most kMaxPending jobs wait (push() blocks beyond): memory stays bounded.
+// The thread takes every waiting job at once and is woken only when it sleeps.
+// At most kMaxPending jobs wait (push() blocks beyond), besides the batch being
+// handled (as many at most): memory stays bounded.
 // An exception thrown by a job stops the handling; drain() rethrows it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -52,7 +55,9 @@ class EndQueue {
   std::mutex mutex_;
   std::condition_variable work_cv_, room_cv_;
   std::deque<EndJob> jobs_;
-  bool busy_ = false, quit_ = false;
+  bool busy_ = false;
+  std::atomic<bool> quit_{false};  // set under mutex_; also read between the jobs of a batch
+  bool idle_ = false;  // the thread waits for work (push() wakes it)
   std::exception_ptr error_;
   std::thread thread_;  // last: started once everything above is ready
 };

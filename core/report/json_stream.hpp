@@ -20,6 +20,7 @@
 
 #include "engine/analyzer.hpp"
 #include "report/json_report.hpp"
+#include "util/stdio_buffer.hpp"
 
 namespace rdpcap::report {
 
@@ -57,6 +58,7 @@ class JsonDocumentStream final : public engine::ResultSink {
   void fill(Entry& e, const engine::ConnectionResult& r);
 
   std::FILE* spool_ = nullptr;
+  util::StdioBuffer spool_buffer_;  // destroyed after ~JsonDocumentStream() closes spool_
   uint64_t spool_size_ = 0;
   bool failed_ = false;
   std::vector<Entry> index_;
