@@ -7,6 +7,7 @@ namespace rdpcap::engine {
 
 namespace {
 constexpr int64_t kQuietFlow_us = 120'000'000;   // closed/pending flows forgotten after 2 min of silence
+constexpr int64_t kIdleEndedMarker_us = 86'400'000'000;  // ... those the idle timeout ended after 24 h
 constexpr uint64_t kSweepEvery = 16384;          // frames between sweeps
 constexpr uint64_t kSweepSpacing = 8;            // and at least 8 frames per table entry
 }  // namespace
@@ -67,6 +68,7 @@ FlowTracker::Flow* FlowTracker::start_connection(const FlowKey& key, const net::
   flow.conn->set_keys(options_.keys);
   flow.pending.clear();
   flow.pending.shrink_to_fit();
+  flow.idle_ended = {};
   flow.last_us = now;
   flow.retained = 0;
   ++live_;
@@ -157,6 +159,7 @@ void FlowTracker::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at) 
         return;
       case Flow::Kind::closed:
         if (!syn_only) {
+          if (flow.idle_ended.first.seen() && continue_idle_ended(it, seg, at)) return;
           flow.last_us = at.time_us;
           return;
         }
@@ -209,6 +212,24 @@ void FlowTracker::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at) 
     flow.last_us = at.time_us;
     flow.pending.push_back(compact(key, seg, at));
   }
+}
+
+// Live capture: a flow the idle timeout ended carries on (a session left idle,
+// then used again). Payload or a RST starts its continuation (a bare ACK, e.g.
+// a TCP keep-alive, does not): a connection without SYN, marked as such, so
+// that the rules do not say the capture started late.
+bool FlowTracker::continue_idle_ended(FlowIt it, const net::TcpSegment& seg, const model::FrameRef& at) {
+  if (seg.payload.empty() && !(seg.flags & net::tcp_flag::rst)) return false;
+  const FlowKey key = it->first;
+  const Flow::IdleEnded earlier = it->second.idle_ended;
+  const bool client_is_source = compact(key, seg, at).from_a == earlier.client_is_a;
+  const bool by_port = is_rdp_port(client_is_source ? seg.dport : seg.sport);
+  Flow* flow = start_connection(key, seg, client_is_source, by_port, at.time_us);
+  if (!flow) return true;  // over a cap: counted; the marker stays
+  if (!by_port) flow->conn->set_rdp_by_content();
+  flow->conn->set_continues(earlier.first, earlier.last);
+  deliver(*flow, seg, at);
+  return true;
 }
 
 void FlowTracker::on_pending(FlowIt it, const net::TcpSegment& seg, const model::FrameRef& at) {
@@ -284,13 +305,25 @@ void FlowTracker::sweep(const model::FrameRef& end_at, int64_t now_us) {
     Flow& f = it->second;
     const int64_t idle = now_us - f.last_us;
     const bool followed = f.kind == Flow::Kind::live || f.kind == Flow::Kind::half_open;
-    if (!followed && idle > kQuietFlow_us) {
+    if (!followed && idle > (f.idle_ended.first.seen() ? kIdleEndedMarker_us : kQuietFlow_us)) {
       it = erase(it);
       continue;
     }
     if (followed && options_.limits.idle_timeout_us > 0 && idle > options_.limits.idle_timeout_us) {
+      Flow::IdleEnded ended;  // what its continuation will need, if it has one
+      if (f.kind == Flow::Kind::live) {
+        ended.first = f.conn->summary().first;
+        ended.last = f.conn->summary().last;
+        ended.client_is_a = f.conn->direction_of(expand(it->first, PendingSegment{{}, 0, 0, 0, true})) ==
+                            model::Direction::client_to_server;
+      }
       end_flow(it, end_at, EndReason::idle_timeout);  // leaves it closed
-      it = erase(it);
+      if (ended.first.seen() && it->second.kind == Flow::Kind::closed) {
+        it->second.idle_ended = ended;  // kept as a marker
+        ++it;
+      } else {
+        it = erase(it);
+      }
       continue;
     }
     ++it;

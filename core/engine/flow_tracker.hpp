@@ -20,7 +20,9 @@
 //                     v
 //               +-----------+  stray segments: ignored;  a new SYN: port reuse,
 //               |  closed   |  a new flow;  2 min quiet: forgotten;  swept first
-//               +-----------+  when the table is full
+//               +-----------+  when the table is full. Ended by the idle timeout:
+//                              payload or RST starts its continuation (live,
+//                              no SYN, Connection::set_continues); kept 24 h
 //
 // RDP by content (X.224 CR on a port that is not an RDP port) only where the
 // start of the client's byte stream was seen: a pending flow (its SYN seen)
@@ -91,6 +93,12 @@ class FlowTracker {
     std::vector<PendingSegment> pending;
     int64_t last_us = 0;
     size_t retained = 0;  // conn->retained_bytes() when last measured (counted in buffered_total_)
+    // A closed flow the idle timeout ended (live capture): its later packets
+    // continue it (Connection::set_continues), kept for kIdleEndedMarker_us.
+    struct IdleEnded {
+      model::FrameRef first, last;  // of the part that ended (first.seen(): a marker)
+      bool client_is_a = false;     // the client is key.a:key.port_a
+    } idle_ended;
   };
   using FlowIt = session::FlowTable<Flow>::iterator;
   using FlowKey = session::FlowKey;
@@ -106,6 +114,7 @@ class FlowTracker {
   static PendingSegment compact(const FlowKey& key, const net::TcpSegment& seg, const model::FrameRef& at);
   static net::TcpSegment expand(const FlowKey& key, const PendingSegment& p);
   Flow* open_half_open(FlowIt it, bool anyway);
+  bool continue_idle_ended(FlowIt it, const net::TcpSegment& seg, const model::FrameRef& at);
   void on_pending(FlowIt it, const net::TcpSegment& seg, const model::FrameRef& at);
   void end_flow(FlowIt it, const model::FrameRef& last, EndReason why);
   void sweep(const model::FrameRef& end_at, int64_t now_us);

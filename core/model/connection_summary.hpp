@@ -66,6 +66,10 @@ struct TcpFacts {
   uint64_t client_packets = 0, server_packets = 0;
   uint64_t client_gaps = 0, server_gaps = 0;    // holes never filled
   uint64_t retransmissions = 0;
+  // Live capture (--idle-timeout): the earlier part of this connection, silent
+  // longer than the idle timeout, was ended and reported then; this is its
+  // continuation (no SYN seen, but not a capture that started late).
+  FrameRef earlier_part_first, earlier_part_last;
 };
 
 struct NegotiationFacts {

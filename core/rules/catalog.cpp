@@ -16,6 +16,7 @@ constexpr CodeInfo kCatalog[] = {
     {"tcp.client_left_before_request", S::info, G::sequence, "TCP connected, then the client left without an X.224 request (probe, scan)"},
     {"tcp.closed_before_tls", S::error, G::sequence, "Closed after the X.224 confirm, before TLS started"},
     {"tcp.mid_stream", S::info, G::sequence, "The capture started after the connection was opened"},
+    {"tcp.continued_after_idle", S::info, G::sequence, "Live: the connection carried on after the idle timeout had ended it"},
     {"tcp.gap", S::warning, G::sequence, "Segments missing from the capture; decoding stopped at the gap"},
     {"proxy.socks_refused", S::error, G::response_code, "A SOCKS5 proxy in front of RDP refused the connection"},
     // The capture itself.

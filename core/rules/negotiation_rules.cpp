@@ -86,6 +86,10 @@ void negotiation_rules(const RuleContext& ctx, std::vector<Finding>& out) {
   const auto& c = ctx.conn;
   const auto& n = c.negotiation;
   if (n.not_rdp && !n.request && !c.tls.client_hello) {
+    // Joined mid-stream (or continued after the idle timeout), the first bytes
+    // seen are not the start of the stream: e.g. fast-path PDUs of a Standard
+    // RDP Security session (MS-RDPBCGR 2.2.9.1.2), neither TPKT nor TLS.
+    if (!c.tcp.saw_handshake) return;
     out.push_back(FindingBuilder("x224.not_rdp", Severity::warning,
                                  "This connection on an RDP port does not start with RDP (TPKT/X.224) or TLS")
                       .at(n.parse_error_at)

@@ -189,7 +189,18 @@ void tcp_rules(const RuleContext& ctx, std::vector<Finding>& out) {
     unanswered_syn(ctx, out);
     return;
   }
-  if (!c.tcp.saw_handshake) {
+  if (c.tcp.earlier_part_first.seen()) {
+    out.push_back(FindingBuilder("tcp.continued_after_idle", Severity::info,
+                                 "This connection carried on after a silence longer than the idle timeout, "
+                                 "which had ended and reported its earlier part")
+                      .at(c.first)
+                      .evidence("earlier part, first packet", "", c.tcp.earlier_part_first)
+                      .evidence("earlier part, last packet", "", c.tcp.earlier_part_last)
+                      .evidence("silent for", text::span((c.first.time_us - c.tcp.earlier_part_last.time_us) / 1000000))
+                      .remediation("Nothing to fix: a session left idle, then used again. To keep such sessions "
+                                   "in one record, raise --idle-timeout.")
+                      .build());
+  } else if (!c.tcp.saw_handshake) {
     out.push_back(FindingBuilder("tcp.mid_stream", Severity::info,
                                  "The capture started after this connection was opened (no SYN seen)")
                       .at(c.first)

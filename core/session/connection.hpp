@@ -53,6 +53,11 @@ class Connection {
 
   // Mark that the connection was recognised by its X.224 Connection Request.
   void set_rdp_by_content() { summary_.rdp_by_content = true; }
+  // Mark it as the continuation of a connection the idle timeout ended (its first and last packets).
+  void set_continues(const model::FrameRef& earlier_first, const model::FrameRef& earlier_last) {
+    summary_.tcp.earlier_part_first = earlier_first;
+    summary_.tcp.earlier_part_last = earlier_last;
+  }
 
  private:
   class DirectionHandler;

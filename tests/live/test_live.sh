@@ -92,8 +92,20 @@ c.sendall(bytes.fromhex('030000130ee000000000000100080003000000')); s.recv(100)
 for _ in range(60):  # up to 6 s: the 1 s timeout, checked about once a second
     time.sleep(0.1)
     if 'idle_timeout' in open(sys.argv[1]).read(): print('idle line seen while open'); break
+# The session is used again (TLS application data both ways), then closed.
+record = bytes.fromhex('1703030005') + b'hello'
+c.sendall(record); s.recv(100); s.sendall(record); c.recv(100)
+c.close(); s.close()
+for _ in range(50):
+    time.sleep(0.1)
+    if open(sys.argv[1]).read().count('\"record\":\"connection\"') >= 2: break
 " "$tmp/idle.ndjson" > "$tmp/idle.out"
 check "--idle-timeout 1: the silent connection's line while it is still open, no traffic" grep -q 'idle line seen while open' "$tmp/idle.out"
+check "used again after the timeout: one more line, for its later packets" \
+  test "$(grep -c '"record":"connection"' "$tmp/idle.ndjson")" = 2
+check "... which says it continues the part already reported (tcp.continued_after_idle), ended by its FIN exchange" \
+  bash -c "grep '\"code\":\"tcp.continued_after_idle\"' '$tmp/idle.ndjson' | grep -q '\"ended\":\"closed\"'"
+check "... and not that the capture started late (tcp.mid_stream)" bash -c "! grep -q 'tcp.mid_stream' '$tmp/idle.ndjson'"
 kill -TERM "$pid"; wait "$pid"
 
 # Only CAP_NET_RAW (no root): setpriv keeps that one capability for an ordinary

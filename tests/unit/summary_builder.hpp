@@ -98,6 +98,14 @@ class SummaryBuilder {
     advance(model::Stage::tcp_established);
     return *this;
   }
+  // Live capture: the continuation of a connection the idle timeout ended
+  // (its first and last frames).
+  SummaryBuilder& continues(model::FrameRef earlier_first, model::FrameRef earlier_last) {
+    mid_stream();
+    s_.tcp.earlier_part_first = earlier_first;
+    s_.tcp.earlier_part_last = earlier_last;
+    return *this;
+  }
   SummaryBuilder& data(Direction from, uint64_t bytes, uint32_t packets = 1) {
     for (uint32_t i = 0; i < packets; ++i) step(from, bytes / packets);
     return *this;

@@ -58,3 +58,72 @@ TEST_CASE("expire_idle ends a silent connection at the last frame, after its tim
     CHECK(sink.got.size() == 1);  // ended once
   }
 }
+
+// A session left idle longer than the timeout, then used again: its later
+// packets are one more connection, marked as the continuation of the part
+// that was ended (with that part's first and last frames), not as a capture
+// that started late. A bare ACK (a TCP keep-alive) does not start it; the
+// server speaking first does, and the client is still the client. Real
+// frames: sample 01 cut after frame 23 (in the encrypted session), the rest
+// 10 s later.
+TEST_CASE("after the idle timeout, a connection's later packets continue it", "[engine][live]") {
+  bool opened = false;
+  auto frames = testing::load_frames(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/01-healthy-hybrid-tls12.pcap",
+                                     &opened);
+  REQUIRE(opened);
+  REQUIRE(frames.size() == 36);
+  engine::AnalyzerOptions options;
+  options.limits.idle_timeout_us = 5'000'000;
+  Ends sink;
+  engine::Analyzer analyzer(options);
+  analyzer.set_sink(&sink);
+  const auto feed = [&](size_t i, int64_t shift_us) {
+    engine::FrameInfo info = frames[i].info;
+    info.time_us += shift_us;
+    analyzer.on_frame(info, util::Bytes(frames[i].bytes.data(), frames[i].bytes.size()));
+  };
+  for (size_t i = 0; i < 23; ++i) feed(i, 0);
+  const int64_t cut_us = frames[22].info.time_us;
+  analyzer.expire_idle(cut_us + 6'000'000);
+  REQUIRE(sink.got.size() == 1);
+  CHECK(sink.got[0].second == engine::EndReason::idle_timeout);
+
+  feed(23, 10'000'000);  // frame 24: the server's bare ACK
+  CHECK(analyzer.connections_seen() == 1);
+  for (size_t i = 24; i < frames.size(); ++i) feed(i, 10'000'000);  // frame 25: the server's data first
+  CHECK(analyzer.connections_seen() == 2);
+  analyzer.finish();
+  REQUIRE(sink.got.size() == 2);
+  const auto& later = sink.got[1].first;
+  CHECK(sink.got[1].second == engine::EndReason::closed);  // its FIN exchange
+  CHECK(later.summary.first.frame == 25);
+  CHECK(later.summary.client_ip == "192.0.2.10");
+  CHECK(later.summary.client_port == 50064);
+  CHECK(later.summary.tcp.earlier_part_first.frame == 1);
+  CHECK(later.summary.tcp.earlier_part_last.frame == 23);
+  std::vector<std::string> codes;
+  for (const auto& f : later.findings) codes.push_back(f.code);
+  CHECK(codes == std::vector<std::string>{"tcp.continued_after_idle"});
+  for (const auto& f : sink.got[0].first.findings) CHECK(f.code != "tcp.continued_after_idle");
+}
+
+TEST_CASE("later packets of a connection closed by FIN or RST start nothing", "[engine][live]") {
+  bool opened = false;
+  auto frames = testing::load_frames(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/01-healthy-hybrid-tls12.pcap",
+                                     &opened);
+  REQUIRE(opened);
+  engine::AnalyzerOptions options;
+  options.limits.idle_timeout_us = 5'000'000;
+  Ends sink;
+  engine::Analyzer analyzer(options);
+  analyzer.set_sink(&sink);
+  for (const auto& f : frames) analyzer.on_frame(f.info, util::Bytes(f.bytes.data(), f.bytes.size()));
+  engine::FrameInfo late = frames[24].info;  // data of the closed connection, a minute later
+  late.time_us += 60'000'000;
+  late.number = 37;
+  analyzer.on_frame(late, util::Bytes(frames[24].bytes.data(), frames[24].bytes.size()));
+  analyzer.finish();
+  CHECK(analyzer.connections_seen() == 1);
+  REQUIRE(sink.got.size() == 1);
+  CHECK(sink.got[0].second == engine::EndReason::closed);  // its FIN exchange, before the late frame
+}

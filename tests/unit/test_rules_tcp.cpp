@@ -63,6 +63,25 @@ RULE_TEST("tcp.mid_stream", "the capture starts with data of an open connection"
   expect_finding(d, rule_code, Severity::info, c.first.frame);
 }
 
+RULE_TEST("tcp.continued_after_idle", "live: an idle session is used again after the idle timeout ended it") {
+  auto c = SummaryBuilder()
+               .starting_at(1'700'000'400, 5000)
+               .continues({12, 1'700'000'000'000'000}, {40, 1'700'000'090'000'000})
+               .data(kClient, 41)
+               .data(kServer, 44)
+               .fin(kClient)
+               .fin(kServer)
+               .build();
+  auto d = diagnose_one(c);
+  expect_finding(d, rule_code, Severity::info, c.first.frame);
+  for (const auto& f : d.findings) CHECK(f.code != "tcp.mid_stream");  // the capture did not start late
+  const auto& f = *std::find_if(d.findings.begin(), d.findings.end(), [&](const auto& x) { return x.code == rule_code; });
+  REQUIRE(f.evidence.size() == 3);
+  CHECK(f.evidence[0].frame == 12);
+  CHECK(f.evidence[1].frame == 40);
+  CHECK(f.evidence[2].value == "5 minutes");
+}
+
 RULE_TEST("tcp.gap", "segments missing in the server's direction") {
   auto c = SummaryBuilder()
                .handshake()

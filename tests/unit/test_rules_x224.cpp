@@ -72,6 +72,16 @@ RULE_TEST("x224.not_rdp", "an HTTP request on the RDP port") {
   expect_no_finding(d, "x224.malformed");
 }
 
+TEST_CASE("x224.not_rdp is not given for a connection joined mid-stream", "[rules]") {
+  // Its first bytes seen are not the start of the stream: fast-path PDUs of a
+  // Standard RDP Security session, say (0x44: a fast-path output header).
+  SummaryBuilder b;
+  b.mid_stream().not_rdp("the server's first bytes are neither TPKT/X.224 nor TLS").data(kClient, 30);
+  auto d = diagnose_one(b.fin(kServer).build());
+  expect_no_finding(d, "x224.not_rdp");
+  expect_finding(d, "tcp.mid_stream", Severity::info, 1);
+}
+
 RULE_TEST("x224.selected_not_requested", "the client asked for TLS only, the server selected CredSSP") {
   SummaryBuilder b;
   const auto confirm = b.handshake().x224_request(protocol::ssl).x224_confirm(protocol::hybrid).last();
