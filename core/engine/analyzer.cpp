@@ -328,7 +328,7 @@ AnalysisResult Analyzer::finish() {
       run_capture_pass(s.kept.take(), s.options.reference_time_s, s.streaming(), s.last_frame.frame,
                        s.streaming() ? &s.view : nullptr);
   if (s.sink) {
-    for (const auto& server : s.view.records()) s.sink->on_server(server);
+    s.view.for_each_record([&](const ServerRecord& server) { s.sink->on_server(server); });
     for (const auto& amendment : pass.amendments) s.sink->on_amendment(amendment);
   }
   if (s.options.findings_per_frame) {

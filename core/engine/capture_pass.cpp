@@ -55,9 +55,7 @@ void StreamView::add_certificate(const model::ConnectionSummary& c) {
   if (Server* server = server_for(c)) rules::add_certificate_to_view(server->view, c);
 }
 
-std::vector<ServerRecord> StreamView::records() const {
-  std::vector<ServerRecord> out;
-  out.reserve(servers_.size());
+void StreamView::for_each_record(const std::function<void(const ServerRecord&)>& on_record) const {
   for (const auto& [key, s] : servers_) {
     ServerRecord r;
     r.server_ip = s.ip;
@@ -66,9 +64,8 @@ std::vector<ServerRecord> StreamView::records() const {
     r.versions = s.view.versions;
     r.suites = s.view.suites;
     for (const auto& [fp, seen] : s.view.certificates) r.certificates.push_back({fp, seen.subject, seen.first});
-    out.push_back(std::move(r));
+    on_record(r);
   }
-  return out;
 }
 
 namespace {

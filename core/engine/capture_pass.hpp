@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,7 +36,9 @@ class StreamView {
   void add(const model::ConnectionSummary& c);
   // The certificate of a connection still open (it is added again, harmlessly, when it ends).
   void add_certificate(const model::ConnectionSummary& c);
-  std::vector<ServerRecord> records() const;
+  // Each server's record in turn (by address), built one at a time: a copy of
+  // them all was the end-of-capture peak with thousands of servers.
+  void for_each_record(const std::function<void(const ServerRecord&)>& on_record) const;
   uint64_t servers_not_viewed() const { return servers_not_viewed_; }
 
  private:

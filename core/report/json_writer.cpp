@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace rdpcap::report {
 
@@ -62,6 +64,31 @@ constexpr std::array<bool, 256> kEndsRun = [] {
   return t;
 }();
 
+// Whether one of the 8 bytes of `w` ends a run (kEndsRun), tested on the
+// whole word (the "has zero byte" / "has byte less than n" tests of Bit
+// Twiddling Hacks): exact for "any byte", which is all the caller asks.
+bool word_ends_run(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;  // a byte < 0x20
+  const uint64_t quote = has_zero(w ^ (kOnes * '"'));
+  const uint64_t backslash = has_zero(w ^ (kOnes * '\\'));
+  // A byte >= 0x7F: its high bit, or 0x7F + 1's (a carry out of a byte comes
+  // only from 0xFF, whose high bit is set anyway).
+  const uint64_t high = (w | (w + kOnes)) & kHigh;
+  return (control | quote | backslash | high) != 0;
+}
+
+// The end of the run of bytes copied as they are that starts at s[i].
+size_t run_end(std::string_view s, size_t i) {
+  for (uint64_t w; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    if (word_ends_run(w)) break;
+  }
+  while (i < s.size() && !kEndsRun[static_cast<uint8_t>(s[i])]) ++i;
+  return i;
+}
+
 void u_escape(std::string& out, uint32_t cp) {  // \uxxxx, lower-case hex as nlohmann and fmt "{:04x}"
   static constexpr char hex[] = "0123456789abcdef";
   const char e[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
@@ -74,8 +101,7 @@ void JsonWriter::string(std::string_view s, bool per_byte) {
   out_ += '"';
   size_t i = 0;
   while (i < s.size()) {
-    size_t run = i;  // printable ASCII needing no escape, copied as one piece
-    while (run < s.size() && !kEndsRun[static_cast<uint8_t>(s[run])]) ++run;
+    const size_t run = run_end(s, i);  // printable ASCII needing no escape, copied as one piece
     out_.append(s, i, run - i);
     i = run;
     if (i == s.size()) break;

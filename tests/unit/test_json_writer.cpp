@@ -276,3 +276,23 @@ TEST_CASE("JsonWriter: calls out of place are reported by complete()", "[json_wr
   check_incomplete([](JsonWriter& w) { w.begin_object().key("k").end_object(); });   // key without a value
   check_incomplete([](JsonWriter& w) { w.end_object(); });                           // nothing open
 }
+
+TEST_CASE("JsonWriter: a byte to escape is found at every place in a long run", "[json_writer]") {
+  // Runs of plain bytes are scanned 8 bytes at a time; each byte value, at
+  // each position of an 18-byte string of 'a's, must come out as it does alone.
+  const auto dump = [](const std::string& s) {
+    std::string out;
+    JsonWriter(out, JsonWriter::Layout::compact).value(s);
+    return out;
+  };
+  for (int b = 0; b < 256; ++b) {
+    const std::string alone = dump(std::string(1, static_cast<char>(b)));
+    const std::string inner = alone.substr(1, alone.size() - 2);
+    for (size_t p = 0; p < 18; ++p) {
+      std::string s(18, 'a');
+      s[p] = static_cast<char>(b);
+      INFO("byte " << b << " at " << p);
+      REQUIRE(dump(s) == "\"" + std::string(p, 'a') + inner + std::string(17 - p, 'a') + "\"");
+    }
+  }
+}
