@@ -151,7 +151,7 @@ void write_finding(W& w, const rules::Finding& f) {
   for (const auto& e : f.evidence) {
     w.begin_object().field_text("key", e.key).field_text("value", e.value);
     if (e.frame)
-      w.field("frame", e.frame).field("time", text::iso_time(e.time_us));
+      time_field(w.field("frame", e.frame), "time", e.time_us);
     else
       w.field_null("frame").field_null("time");
     w.end_object();
@@ -176,9 +176,9 @@ void write_connection(W& w, const session::ConnectionResult& r) {
       .field("client", text::endpoint(c.client_ip, c.client_port))
       .field("server", text::endpoint(c.server_ip, c.server_port))
       .field("first_frame", c.first.frame)
-      .field("last_frame", c.last.frame)
-      .field("start", text::iso_time(c.first.time_us))
-      .field("end", text::iso_time(c.last.time_us))
+      .field("last_frame", c.last.frame);
+  time_field(w, "start", c.first.time_us);
+  time_field(w, "end", c.last.time_us)
       .field("found_by", c.rdp_by_content ? "content" : "port")
       .field("stage", model::stage_name(c.stage))
       .field("outcome", rules::outcome_name(r.verdict.outcome))
@@ -202,9 +202,7 @@ void write_connection(W& w, const session::ConnectionResult& r) {
   write_tls(w.key("tls"), c.tls, r.certificates_judged_at_s);
   w.key("timeline").begin_array();
   for (const auto& e : c.timeline) {
-    w.begin_object()
-        .field("frame", e.at.frame)
-        .field("time", text::iso_time(e.at.time_us))
+    time_field(w.begin_object().field("frame", e.at.frame), "time", e.at.time_us)
         .field("from", model::direction_name(e.from))
         .field_text("event", text::event_text(e))
         .field("failure", e.failure)

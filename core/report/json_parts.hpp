@@ -23,13 +23,19 @@ namespace rdpcap::report::json {
 
 using W = JsonWriter;
 
+// A capture time as text::iso_time() says it, without an allocation.
+inline W& time_field(W& w, std::string_view key, int64_t time_us) {
+  const text::TimeChars t = text::iso_time_chars(time_us);
+  return w.field(key, t.view());
+}
+
 // {"frame", "time"} of a frame reference, or null when it was not seen.
 inline void frame(W& w, const model::FrameRef& r) {
   if (!r.seen()) {
     w.null();
     return;
   }
-  w.begin_object().field("frame", r.frame).field("time", text::iso_time(r.time_us)).end_object();
+  time_field(w.begin_object().field("frame", r.frame), "time", r.time_us).end_object();
 }
 inline void frame_field(W& w, std::string_view key, const model::FrameRef& r) { frame(w.key(key), r); }
 

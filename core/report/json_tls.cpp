@@ -1,6 +1,5 @@
 // JSON of a connection's TLS handshake (RFC 5246 / RFC 8446 messages as the
 // parser saw them), its certificates (X.509 facts) and its decryption status.
-#include <fmt/format.h>
 
 #include "report/json_parts.hpp"
 #include "text/wire_text.hpp"
@@ -19,8 +18,10 @@ void u16_list(W& w, std::string_view key, const std::vector<uint16_t>& values) {
 
 void suites(W& w, const std::vector<uint16_t>& list) {
   w.begin_array();
-  for (uint16_t s : list)
-    w.begin_object().field("id", fmt::format("0x{:04x}", s)).field("name", tls::cipher_suite_name(s)).end_object();
+  for (uint16_t s : list) {
+    const text::Hex16 id = text::hex16(s);
+    w.begin_object().field("id", id.view()).field("name", tls::cipher_suite_name(s)).end_object();
+  }
   w.end_array();
 }
 
@@ -103,10 +104,11 @@ void write_tls(W& w, const model::TlsFacts& t, const std::optional<int64_t>& cer
   w.key("server_hello");
   if (t.server_hello) {
     const auto& sh = *t.server_hello;
+    const text::Hex16 suite = text::hex16(sh.cipher_suite);
     w.begin_object();
     frame_field(w, "at", t.server_hello_at);
     w.field("version", text::version_text(sh.negotiated_version()))
-        .field("cipher_suite", fmt::format("0x{:04x}", sh.cipher_suite))
+        .field("cipher_suite", suite.view())
         .field("cipher_suite_name", tls::cipher_suite_name(sh.cipher_suite))
         .end_object();
   } else {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -34,13 +35,17 @@ Split split(int64_t time_us) {
 }
 
 // "YYYY-MM-DD" + date_time_separator + "hh:mm:ss.uuuuuu" + suffix, digits written by hand.
-std::string format_time(int64_t time_us, char separator, const char* suffix) {
+TimeChars format_time_chars(int64_t time_us, char separator, std::string_view suffix) {
   const Split s = split(time_us);
-  if (s.year < 0 || s.year > 9999)  // outside what a clamped capture time reaches; keep it correct anyway
-    return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:06}{}", s.year, s.month, s.day, separator,
-                       s.second_of_day / 3600, s.second_of_day / 60 % 60, s.second_of_day % 60, s.frac, suffix);
-  char buf[40];
-  char* p = buf;
+  TimeChars out;
+  if (s.year < 0 || s.year > 9999) {  // outside what a clamped capture time reaches; keep it correct anyway
+    const auto r = fmt::format_to_n(out.chars.data(), out.chars.size(), "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:06}{}",
+                                    s.year, s.month, s.day, separator, s.second_of_day / 3600,
+                                    s.second_of_day / 60 % 60, s.second_of_day % 60, s.frac, suffix);
+    out.size = std::min(r.size, out.chars.size());  // a chrono year has at most 6 characters: never cut
+    return out;
+  }
+  char* p = out.chars.data();
   const auto digits = [&p](int64_t v, int width) {
     for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
     p += width;
@@ -48,9 +53,13 @@ std::string format_time(int64_t time_us, char separator, const char* suffix) {
   digits(s.year, 4), *p++ = '-', digits(s.month, 2), *p++ = '-', digits(s.day, 2), *p++ = separator;
   digits(s.second_of_day / 3600, 2), *p++ = ':', digits(s.second_of_day / 60 % 60, 2), *p++ = ':';
   digits(s.second_of_day % 60, 2), *p++ = '.', digits(s.frac, 6);
-  std::string out(buf, p);
-  out += suffix;
+  p = std::copy(suffix.begin(), suffix.end(), p);  // at most 4 characters: 31 of 48 at most
+  out.size = static_cast<size_t>(p - out.chars.data());
   return out;
+}
+
+std::string format_time(int64_t time_us, char separator, std::string_view suffix) {
+  return std::string(format_time_chars(time_us, separator, suffix).view());
 }
 
 std::string plural(int64_t n, const char* unit) { return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s"); }
@@ -60,6 +69,8 @@ std::string plural(int64_t n, const char* unit) { return fmt::format("{} {}{}", 
 std::string capture_time(int64_t time_us) { return format_time(time_us, ' ', " UTC"); }
 
 std::string iso_time(int64_t time_us) { return format_time(time_us, 'T', "Z"); }
+
+TimeChars iso_time_chars(int64_t time_us) { return format_time_chars(time_us, 'T', "Z"); }
 
 std::string utc_seconds(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);

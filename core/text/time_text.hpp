@@ -7,13 +7,23 @@
 //   span          "12 days", "5 hours"              (certificate validity distances)
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace rdpcap::text {
 
 std::string capture_time(int64_t time_us);
 std::string iso_time(int64_t time_us);
+// iso_time()'s characters without an allocation (a JSON report writes tens of
+// thousands of them): valid while the returned value lives.
+struct TimeChars {
+  std::array<char, 48> chars;
+  size_t size = 0;
+  std::string_view view() const { return {chars.data(), size}; }
+};
+TimeChars iso_time_chars(int64_t time_us);
 std::string utc_seconds(int64_t seconds);  // "" if the year is out of gmtime's range
 std::string duration(int64_t micros);      // negative durations read as 0
 

@@ -8,9 +8,18 @@ namespace rdpcap::text {
 
 std::string version_text(uint16_t version) { return tls::version_text(version); }
 
+Hex16 hex16(uint16_t value) {
+  static constexpr char hex[] = "0123456789abcdef";
+  return {{'0', 'x', hex[value >> 12], hex[(value >> 8) & 15], hex[(value >> 4) & 15], hex[value & 15]}};
+}
+
 std::string suite_text(uint16_t suite) {
+  const Hex16 id = hex16(suite);
   const char* name = tls::cipher_suite_name(suite);
-  return name ? fmt::format("{} (0x{:04x})", name, suite) : fmt::format("0x{:04x}", suite);
+  if (!name) return std::string(id.view());
+  std::string out(name);
+  out.append(" (").append(id.view()).append(")");
+  return out;
 }
 
 std::string alert_text(uint8_t description) {
@@ -60,8 +69,15 @@ std::string icmp_unreachable_text(bool v6, uint8_t type, uint8_t code) {
 }
 
 std::string endpoint(const std::string& ip, uint16_t port) {
-  if (ip.find(':') != std::string::npos) return fmt::format("[{}]:{}", ip, port);
-  return fmt::format("{}:{}", ip, port);
+  const bool v6 = ip.find(':') != std::string::npos;
+  std::string out;
+  out.reserve(ip.size() + 8);
+  if (v6) out += '[';
+  out += ip;
+  if (v6) out += ']';
+  out += ':';
+  out += std::to_string(port);
+  return out;
 }
 
 }  // namespace rdpcap::text

@@ -1,47 +1,24 @@
 #include "x509/certificate_cache.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-#include <cstring>
-#include <memory>
+#include <functional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace rdpcap::x509 {
 
 namespace {
 
-using Digest = std::array<unsigned char, 32>;
-
-struct DigestHash {
-  size_t operator()(const Digest& d) const {
-    size_t h;
-    std::memcpy(&h, d.data(), sizeof h);  // already uniformly distributed
-    return h;
-  }
-};
-
-struct MdFree {
-  void operator()(EVP_MD* md) const { EVP_MD_free(md); }
-};
-struct CtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+// Looked up by a view of the DER (no copy of it per lookup).
+struct DerHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view der) const { return std::hash<std::string_view>{}(der); }
 };
 
 struct Cache {
-  // Fetched once per thread (OpenSSL 3: an explicit fetch avoids the
-  // implicit fetch, and its lock, on every digest).
-  std::unique_ptr<EVP_MD, MdFree> sha256{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
-  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx{EVP_MD_CTX_new()};
-  std::unordered_map<Digest, CertificateFacts, DigestHash> facts;
+  // Keyed by the DER's bytes: hashed by std::hash, compared whole on a match.
+  std::unordered_map<std::string, CertificateFacts, DerHash, std::equal_to<>> facts;
   CertificateCacheStats stats;
-
-  bool digest(util::Bytes der, Digest& out) {
-    unsigned int len = 0;
-    return sha256 && ctx && EVP_DigestInit_ex2(ctx.get(), sha256.get(), nullptr) == 1 &&
-           EVP_DigestUpdate(ctx.get(), der.data(), der.size()) == 1 &&
-           EVP_DigestFinal_ex(ctx.get(), out.data(), &len) == 1 && len == out.size();
-  }
 };
 
 Cache& cache() {
@@ -52,9 +29,9 @@ Cache& cache() {
 }  // namespace
 
 CertificateFacts read_certificate_cached(util::Bytes der) {
+  if (der.empty() || der.size() > kCertificateCacheMaxDer) return read_certificate(der);
   Cache& c = cache();
-  Digest key;
-  if (der.empty() || !c.digest(der, key)) return read_certificate(der);
+  const std::string_view key(reinterpret_cast<const char*>(der.data()), der.size());
   if (auto it = c.facts.find(key); it != c.facts.end()) {
     ++c.stats.hits;
     return it->second;
@@ -62,7 +39,7 @@ CertificateFacts read_certificate_cached(util::Bytes der) {
   ++c.stats.misses;
   CertificateFacts f = read_certificate(der);
   if (c.facts.size() >= kCertificateCacheEntries) c.facts.clear();
-  c.facts.emplace(key, f);
+  c.facts.emplace(std::string(key), f);
   return f;
 }
 
