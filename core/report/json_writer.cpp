@@ -1,5 +1,6 @@
 #include "report/json_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -89,6 +90,17 @@ size_t run_end(std::string_view s, size_t i) {
   return i;
 }
 
+// Strings this short go out with their separator in one append when they
+// need no escaping (keys, most values).
+constexpr size_t kShortString = 64;
+
+// Copies s to p when every byte of it is copied as it is (nothing to escape).
+bool copy_plain(std::string_view s, char* p) {
+  if (run_end(s, 0) != s.size()) return false;
+  std::memcpy(p, s.data(), s.size());
+  return true;
+}
+
 void u_escape(std::string& out, uint32_t cp) {  // \uxxxx, lower-case hex as nlohmann and fmt "{:04x}"
   static constexpr char hex[] = "0123456789abcdef";
   const char e[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
@@ -151,11 +163,50 @@ void JsonWriter::before_value() {
   next_item();
 }
 
+char* JsonWriter::separator_to(char* p) {
+  if (open_.empty()) return p;  // the top-level value
+  if (open_.back().empty)
+    open_.back().empty = false;
+  else
+    *p++ = ',';
+  if (pretty_) {
+    *p++ = '\n';
+    p = std::fill_n(p, 2 * open_.size(), ' ');
+  }
+  return p;
+}
+
+char* JsonWriter::before_value_to(char* p) {
+  if (after_key_) {
+    after_key_ = false;
+    return p;
+  }
+  if (!open_.empty() && open_.back().close == '}') well_formed_ = false;  // a member without its key
+  return separator_to(p);
+}
+
 JsonWriter& JsonWriter::key(std::string_view name) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
-  next_item();
-  string(name, false);
-  out_ += pretty_ ? ": " : ":";
+  if (name.size() <= kShortString && shallow()) {  // one append: separator, "name", colon
+    char buf[kMaxSeparator + kShortString + 4];
+    char* p = separator_to(buf);
+    *p = '"';
+    if (copy_plain(name, p + 1)) {
+      p += 1 + name.size();
+      *p++ = '"';
+      *p++ = ':';
+      if (pretty_) *p++ = ' ';
+      out_.append(buf, static_cast<size_t>(p - buf));
+    } else {
+      out_.append(buf, static_cast<size_t>(p - buf));
+      string(name, false);
+      out_ += pretty_ ? ": " : ":";
+    }
+  } else {
+    next_item();
+    string(name, false);
+    out_ += pretty_ ? ": " : ":";
+  }
   after_key_ = true;
   return *this;
 }
@@ -194,24 +245,45 @@ JsonWriter& JsonWriter::value(bool b) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(std::string_view s) {
+void JsonWriter::string_value(std::string_view s, bool per_byte) {
+  if (s.size() <= kShortString && shallow()) {  // one append: separator and "s"
+    char buf[kMaxSeparator + kShortString + 2];
+    char* p = before_value_to(buf);
+    *p = '"';
+    if (copy_plain(s, p + 1)) {
+      p += 1 + s.size();
+      *p++ = '"';
+      out_.append(buf, static_cast<size_t>(p - buf));
+    } else {
+      out_.append(buf, static_cast<size_t>(p - buf));
+      string(s, per_byte);
+    }
+    return;
+  }
   before_value();
-  string(s, false);
+  string(s, per_byte);
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+  string_value(s, false);
   return *this;
 }
 
 JsonWriter& JsonWriter::text(std::string_view s) {
-  before_value();
-  string(s, true);
+  string_value(s, true);
   return *this;
 }
 
 template <typename Int>
 JsonWriter& JsonWriter::integer(Int v) {
-  before_value();
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  out_.append(digits, end);
+  char buf[kMaxSeparator + 24];
+  char* p = buf;
+  if (shallow())
+    p = before_value_to(buf);  // one append: separator and digits
+  else
+    before_value();
+  const auto end = std::to_chars(p, buf + sizeof buf, v).ptr;
+  out_.append(buf, static_cast<size_t>(end - buf));
   return *this;
 }
 

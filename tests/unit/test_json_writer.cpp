@@ -296,3 +296,23 @@ TEST_CASE("JsonWriter: a byte to escape is found at every place in a long run", 
     }
   }
 }
+
+TEST_CASE("JsonWriter: short items written in one piece match the general path at every depth and length",
+          "[json_writer]") {
+  // Keys, strings and numbers of up to 64 bytes at up to 16 levels go out
+  // with their separator in one append; longer or deeper ones item by item.
+  // Both sides of each bound, with a byte to escape at the start, middle, end.
+  for (size_t depth : {0, 1, 15, 16, 17, 30}) {
+    for (size_t length : {0, 1, 63, 64, 65, 100}) {
+      for (int escape_at : {-1, 0, 1, 2}) {  // none, first byte, middle, last byte
+        std::string s(length, 'k');
+        if (escape_at >= 0 && length > 0) s[escape_at == 0 ? 0 : escape_at == 1 ? length / 2 : length - 1] = '\n';
+        Json leaf = Json::object({{s, s}, {"n", 18446744073709551615ull}, {"m", -7}, {"a", Json::array({s, 1, s})}});
+        Json j = leaf;
+        for (size_t d = 0; d < depth; ++d) j = (d % 2) ? Json::array({j, s, 2}) : Json::object({{s + "x", j}, {"y", s}});
+        INFO("depth " << depth << ", length " << length << ", escape at " << escape_at);
+        check_both_layouts(j);
+      }
+    }
+  }
+}
