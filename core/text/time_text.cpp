@@ -73,6 +73,14 @@ std::string iso_time(int64_t time_us) { return format_time(time_us, 'T', "Z"); }
 TimeChars iso_time_chars(int64_t time_us) { return format_time_chars(time_us, 'T', "Z"); }
 
 std::string utc_seconds(int64_t seconds) {
+  // Years 1000-9999 (every real certificate date) by the calendar arithmetic
+  // above; the rest as strftime's %Y says them ("999", "12345").
+  constexpr int64_t kYear1000 = -30610224000, kYear10000 = 253402300800;  // 1000-01-01, 10000-01-01 UTC
+  if (seconds >= kYear1000 && seconds < kYear10000) {
+    TimeChars t = format_time_chars(seconds * 1000000, 'T', "Z");
+    t.chars[19] = 'Z';  // "YYYY-MM-DDThh:mm:ss" without ".uuuuuu"
+    return std::string(t.chars.data(), 20);
+  }
   std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   if (!gmtime_r(&t, &tm)) return {};

@@ -70,12 +70,37 @@ TEST_CASE("capture and ISO times agree with gmtime_r over the clamped range", "[
   }
 }
 
+TEST_CASE("certificate seconds agree with gmtime_r + strftime, fast path or not", "[text]") {
+  // Years 1000-9999 by calendar arithmetic, the rest by gmtime_r + strftime (the reference here).
+  const auto reference = [](int64_t secs) {
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    if (!gmtime_r(&t, &tm)) return std::string();
+    char buf[64];
+    return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm));
+  };
+  std::vector<int64_t> secs = {0, -1, 1, -30610224000, -30610224001, 253402300799, 253402300800, 951782400,
+                               4107542399, -62135596800 /* year 1 */, 1LL << 40, -(1LL << 40)};
+  uint64_t x = 0x2545f4914f6cdd1d;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    secs.push_back(static_cast<int64_t>(x % 600000000000ull) - 300000000000);  // years -7500 to 11500
+  }
+  for (const int64_t t : secs) {
+    INFO(t);
+    REQUIRE(text::utc_seconds(t) == reference(t));
+  }
+}
+
 TEST_CASE("wire values: names with the number when unknown", "[text]") {
   CHECK(text::version_text(0x0303) == "TLS 1.2");
   CHECK(text::version_text(0x7f1c) == "TLS 1.3 draft 28");
   CHECK(text::version_text(0x0305) == "0x0305");
   CHECK(text::suite_text(0xc030) == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (0xc030)");
   CHECK(text::suite_text(0x5a5a) == "0x5a5a");
+  CHECK(text::suite_text(0x0000) == "TLS_NULL_WITH_NULL_NULL (0x0000)");
+  CHECK(text::hex16(0xffff).view() == "0xffff");
+  CHECK(text::hex16(0x0a0b).view() == "0x0a0b");
   CHECK(text::alert_text(40) == "handshake_failure (40)");
   CHECK(text::alert_text(200) == "alert 200");
   CHECK(text::alert_level_text(2) == "fatal");
@@ -86,4 +111,6 @@ TEST_CASE("wire values: names with the number when unknown", "[text]") {
   CHECK(text::icmp_unreachable_text(false, 3, 7) == "ICMP type 3 code 7");
   CHECK(text::endpoint("2001:db8::1", 3389) == "[2001:db8::1]:3389");
   CHECK(text::endpoint("192.0.2.1", 3389) == "192.0.2.1:3389");
+  CHECK(text::endpoint("192.0.2.1", 0) == "192.0.2.1:0");
+  CHECK(text::endpoint("::", 65535) == "[::]:65535");
 }
