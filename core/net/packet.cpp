@@ -16,6 +16,18 @@ using util::ByteReader;
 using util::Bytes;
 
 std::string IpAddress::to_string() const {
+  if (!v6) {  // dotted quad by hand: inet_ntop formats through sprintf (a few thousand instructions)
+    char buf[16];
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      const unsigned b = bytes[i];
+      if (b >= 100) *p++ = static_cast<char>('0' + b / 100);
+      if (b >= 10) *p++ = static_cast<char>('0' + b / 10 % 10);
+      *p++ = static_cast<char>('0' + b % 10);
+      if (i < 3) *p++ = '.';
+    }
+    return std::string(buf, p);
+  }
   char buf[INET6_ADDRSTRLEN] = {};
   if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf)) return "?";
   return buf;

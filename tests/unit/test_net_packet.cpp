@@ -1,6 +1,7 @@
 // core/net/packet: link, IP, TCP and ICMP decoding on real captured bytes.
 // Expected values come from tshark 4.0 on the same files
 // (tshark -o tcp.relative_sequence_numbers:FALSE -T fields -e ...).
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 
 #include <catch2/catch.hpp>
@@ -657,4 +658,17 @@ TEST_CASE("net: a reused DecodedPacket is fully reset", "[net]") {
   CHECK(p.tcp.sport == 0);
   CHECK(p.tcp.payload.empty());
   CHECK(decode(1, Buf(13, 0), p) == DecodeStatus::truncated);
+}
+
+TEST_CASE("IPv4 text is inet_ntop's for every byte value at every position", "[net]") {
+  for (int pos = 0; pos < 4; ++pos)
+    for (int b = 0; b < 256; ++b) {
+      IpAddress a;
+      a.bytes = {10, 0, 200, 99};
+      a.bytes[pos] = static_cast<uint8_t>(b);
+      char want[INET_ADDRSTRLEN] = {};
+      REQUIRE(inet_ntop(AF_INET, a.bytes.data(), want, sizeof want));
+      INFO("byte " << b << " at " << pos);
+      REQUIRE(a.to_string() == want);
+    }
 }
