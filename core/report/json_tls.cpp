@@ -1,6 +1,8 @@
 // JSON of a connection's TLS handshake (RFC 5246 / RFC 8446 messages as the
 // parser saw them), its certificates (X.509 facts) and its decryption status.
 
+#include <array>
+
 #include "report/json_parts.hpp"
 #include "text/wire_text.hpp"
 #include "tls/tls_names.hpp"
@@ -16,7 +18,7 @@ void u16_list(W& w, std::string_view key, const std::vector<uint16_t>& values) {
   w.end_array();
 }
 
-void suites(W& w, const std::vector<uint16_t>& list) {
+void suites_uncached(W& w, const std::vector<uint16_t>& list) {
   w.begin_array();
   for (uint16_t s : list) {
     const text::Hex16 id = text::hex16(s);
@@ -25,7 +27,58 @@ void suites(W& w, const std::vector<uint16_t>& list) {
   w.end_array();
 }
 
+void certificate_uncached(W& w, const x509::CertificateFacts& c);
+
+// The text of values that recur from connection to connection, each written
+// once per thread and layout: a capture's clients offer a handful of distinct
+// cipher suite lists and its servers send a handful of certificates, each
+// seen thousands of times (the lists and certificates were a third of the
+// JSON rendering). A hit needs the same value (compared whole, not by a
+// hash); the few last distinct ones are kept, of bounded size only.
+template <typename Value>
+class RecentValues {
+ public:
+  template <typename Write>
+  void write(W& w, const Value& v, bool small_enough, Write write_uncached) {
+    if (!small_enough) {
+      write_uncached(w, v);
+      return;
+    }
+    for (const Entry& e : entries_)
+      if (!e.text.empty() && e.layout == w.layout() && e.value == v) {
+        w.written_value(e.text);
+        return;
+      }
+    Entry& e = entries_[next_++ % entries_.size()];
+    e.value = v;
+    e.layout = w.layout();
+    e.text.clear();
+    W top(e.text, e.layout);
+    write_uncached(top, v);
+    w.written_value(e.text);
+  }
+
+ private:
+  struct Entry {
+    Value value;
+    W::Layout layout = W::Layout::compact;
+    std::string text;  // empty: unused
+  };
+  std::array<Entry, 8> entries_;
+  size_t next_ = 0;
+};
+
+void suites(W& w, const std::vector<uint16_t>& list) {
+  thread_local RecentValues<std::vector<uint16_t>> recent;
+  recent.write(w, list, list.size() <= 256, suites_uncached);  // real ClientHellos offer under 100
+}
+
 void certificate(W& w, const x509::CertificateFacts& c) {
+  thread_local RecentValues<x509::CertificateFacts> recent;
+  recent.write(w, c, c.der_size <= 16 * 1024, certificate_uncached);  // real server certificates: 1-3 KB
+}
+
+void certificate_uncached(W& w, const x509::CertificateFacts& c) {
   w.begin_object().field("parsed", c.parsed);
   if (!c.parsed) {
     w.field_text("error", c.parse_error).end_object();

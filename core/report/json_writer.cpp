@@ -274,6 +274,26 @@ JsonWriter& JsonWriter::text(std::string_view s) {
   return *this;
 }
 
+JsonWriter& JsonWriter::written_value(std::string_view text) {
+  before_value();
+  if (!pretty_ || open_.empty()) {
+    out_.append(text);
+    return *this;
+  }
+  const size_t indent = 2 * open_.size();
+  for (size_t from = 0;;) {
+    const size_t nl = text.find('\n', from);
+    if (nl == std::string_view::npos) {
+      out_.append(text, from);
+      break;
+    }
+    out_.append(text, from, nl + 1 - from);
+    out_.append(indent, ' ');
+    from = nl + 1;
+  }
+  return *this;
+}
+
 template <typename Int>
 JsonWriter& JsonWriter::integer(Int v) {
   char buf[kMaxSeparator + 24];

@@ -68,6 +68,13 @@ class JsonWriter {
   // A string from a capture: invalid UTF-8 becomes one U+FFFD per invalid
   // byte (util::sanitize_utf8, then the escaping of value()).
   JsonWriter& text(std::string_view s);
+  // One whole value as a writer of this layout wrote it at the top level (its
+  // output, for a value written many times over: see json_tls.cpp), placed
+  // at this writer's depth: pretty, each of its line breaks takes this
+  // depth's indent (a string's line breaks are escaped, so every '\n' in
+  // it is the layout's).
+  JsonWriter& written_value(std::string_view top_level_text);
+  Layout layout() const { return pretty_ ? Layout::pretty : Layout::compact; }
 
   // key(name).value(v) / key(name).text(s) / key(name).null()
   template <typename T>

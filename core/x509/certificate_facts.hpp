@@ -35,6 +35,8 @@ struct CertificateFacts {
   bool self_signed = false;         // issuer == subject AND signature verifies with own key
   bool is_ca = false;               // basicConstraints cA
   std::string sha256_fingerprint;   // upper-case hex, colon separated
+
+  bool operator==(const CertificateFacts&) const = default;
 };
 
 // Decodes one DER certificate. Never throws; a malformed DER gives

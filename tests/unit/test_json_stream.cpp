@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "capture_support.hpp"
@@ -92,4 +93,39 @@ TEST_CASE("Streamed --json document with nothing kept: every connection, numbere
     }
   }
   CHECK(with_amendable > 0);
+}
+
+TEST_CASE("Recurring values (cipher suite lists, certificates) come out the same from a thread's cache",
+          "[json_stream]") {
+  // json_tls.cpp writes each distinct suite list and certificate once per
+  // thread and layout and copies it after. Each document rendered by a fresh
+  // thread (an empty cache) must equal the same document rendered by one
+  // thread after all the others, in both layouts, forwards and back.
+  const char* names[] = {"01-healthy-hybrid-tls12.pcap", "03-cert-expired-selfsigned.pcap",
+                         "06-cert-rsa1024-sha1.pcap", "11-tls-version-mismatch-server-tls10.pcap",
+                         "12-tls-version-mismatch-client-tls10.pcap", "22-mixed-two-servers.pcap",
+                         "24-hostile-certificate-names.pcap"};
+  std::vector<session::AnalysisResult> results;
+  for (const char* n : names)
+    results.push_back(testing::analyze_file(std::string(RDPCAP_SOURCE_DIR) + "/samples/pcaps/" + n));
+  const auto render = [&](size_t i, bool pretty) {
+    return pretty ? report::render_json(results[i], names[i]) : report::render_ndjson(results[i], names[i]);
+  };
+  std::vector<std::string> fresh(2 * results.size()), warm(4 * results.size());
+  for (size_t k = 0; k < fresh.size(); ++k) std::thread([&, k] { fresh[k] = render(k / 2, k % 2); }).join();
+  std::thread([&] {
+    for (size_t k = 0; k < warm.size(); ++k) {
+      const size_t i = k < fresh.size() ? k / 2 : (warm.size() - 1 - k) / 2;  // forwards, then back
+      warm[k] = render(i, k % 2);
+    }
+  }).join();
+  for (size_t k = 0; k < warm.size(); ++k) {
+    const size_t i = k < fresh.size() ? k / 2 : (warm.size() - 1 - k) / 2;
+    INFO(names[i] << ((k % 2) ? " (JSON)" : " (NDJSON)"));
+    CHECK(warm[k] == fresh[2 * i + k % 2]);
+  }
+  size_t with_certificates = 0;
+  for (const auto& r : results)
+    for (const auto& c : r.connections) with_certificates += !c.summary.tls.certificates.empty();
+  CHECK(with_certificates >= 6);
 }

@@ -316,3 +316,41 @@ TEST_CASE("JsonWriter: short items written in one piece match the general path a
     }
   }
 }
+
+TEST_CASE("JsonWriter: a value written once at the top level is placed at any depth as if written there",
+          "[json_writer]") {
+  // written_value(): the text a top-level writer gave, re-indented for the
+  // depth it lands at (pretty) or as it is (compact).
+  std::mt19937 rng(424242);
+  for (int i = 0; i < 500; ++i) {
+    const Json inner = random_value(rng, 3);
+    for (const auto layout : {JsonWriter::Layout::pretty, JsonWriter::Layout::compact}) {
+      std::string top;
+      JsonWriter t(top, layout);
+      write_like(inner, t);
+      for (int depth : {0, 1, 2, 5}) {
+        Json expected = inner;
+        for (int d = 0; d < depth; ++d) expected = (d % 2) ? Json::array({1, expected}) : Json::object({{"k", expected}});
+        std::string out;
+        JsonWriter w(out, layout);
+        for (int d = depth - 1; d >= 0; --d) {
+          if (d % 2) {
+            w.begin_array().value(1);
+          } else {
+            w.begin_object().key("k");
+          }
+        }
+        w.written_value(top);
+        for (int d = 0; d < depth; ++d) {
+          if (d % 2)
+            w.end_array();
+          else
+            w.end_object();
+        }
+        INFO("depth " << depth << ", value " << inner.dump(-1, ' ', true, Json::error_handler_t::replace));
+        CHECK(w.complete());
+        CHECK(out == reference(expected, layout));
+      }
+    }
+  }
+}
