@@ -21,7 +21,9 @@ class NdjsonSink final : public engine::ResultSink {
       : to_(to), capture_(capture), totals_(totals), flush_(flush_each_line) {}
   void on_connection(const engine::ConnectionResult& r, engine::EndReason why) override {
     totals_.add(r);
-    put(report::render_ndjson_connection(r, why, capture_));
+    line_.clear();  // one buffer for every line: no allocation per connection
+    report::append_ndjson_connection(line_, r, why, capture_);
+    put(line_);
   }
   void on_server(const engine::ServerRecord& server) override { put(report::render_ndjson_server(server, capture_)); }
   void on_amendment(const engine::Amendment& amendment) override {
@@ -38,6 +40,7 @@ class NdjsonSink final : public engine::ResultSink {
   const std::string& capture_;
   report::StreamTotals& totals_;
   bool flush_;
+  std::string line_;
 };
 
 }  // namespace rdpcap::cli

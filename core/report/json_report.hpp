@@ -39,8 +39,9 @@ struct StreamTotals {
     return (threshold <= 2 && errors) || (threshold <= 1 && warnings) || (threshold == 0 && infos);
   }
 };
-std::string render_ndjson_connection(const session::ConnectionResult& r, engine::EndReason why,
-                                     const std::string& capture_name);
+// A connection's line, appended to `out` (a sink reuses one buffer for every line).
+void append_ndjson_connection(std::string& out, const session::ConnectionResult& r, engine::EndReason why,
+                              const std::string& capture_name);
 std::string render_ndjson_server(const engine::ServerRecord& server, const std::string& capture_name);
 std::string render_ndjson_amendment(const engine::Amendment& amendment, const std::string& capture_name);
 // `result`: what finish() returned (its statistics and notes are used, not its connections).

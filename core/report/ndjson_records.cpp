@@ -42,14 +42,13 @@ void StreamTotals::add(const session::ConnectionResult& r) {
   }
 }
 
-std::string render_ndjson_connection(const session::ConnectionResult& r, engine::EndReason why,
-                                     const std::string& capture_name) {
-  std::string line;
-  W w(line, W::Layout::compact);
+void append_ndjson_connection(std::string& out, const session::ConnectionResult& r, engine::EndReason why,
+                              const std::string& capture_name) {
+  W w(out, W::Layout::compact);
   record(w, "connection", capture_name).field("ended", engine::end_reason_name(why));
   json::write_connection(w.key("connection"), r);
   w.end_object();
-  return line + '\n';
+  out += '\n';
 }
 
 std::string render_ndjson_server(const engine::ServerRecord& k, const std::string& capture_name) {
@@ -73,7 +72,8 @@ std::string render_ndjson_server(const engine::ServerRecord& k, const std::strin
     w.end_object();
   }
   w.end_array().field("certificate_changed", k.certificates.size() > 1).end_object().end_object();
-  return line + '\n';
+  line += '\n';
+  return line;
 }
 
 std::string render_ndjson_amendment(const engine::Amendment& a, const std::string& capture_name) {
@@ -87,7 +87,8 @@ std::string render_ndjson_amendment(const engine::Amendment& a, const std::strin
       .field("outcome", rules::outcome_name(a.verdict.outcome))
       .field_text("verdict", a.verdict.text)
       .end_object();
-  return line + '\n';
+  line += '\n';
+  return line;
 }
 
 std::string render_ndjson_capture(const session::AnalysisResult& result, const StreamTotals& totals,
@@ -97,7 +98,8 @@ std::string render_ndjson_capture(const session::AnalysisResult& result, const S
   json::write_capture(record(w, "capture", capture_name).key("summary"), result, capture_name,
                       {totals.connections, totals.errors, totals.warnings, totals.infos});
   w.end_object();
-  return line + '\n';
+  line += '\n';
+  return line;
 }
 
 }  // namespace rdpcap::report
