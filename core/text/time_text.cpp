@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 
 namespace rdpcap::text {
@@ -36,23 +37,41 @@ Split split(int64_t time_us) {
 
 // "YYYY-MM-DD" + date_time_separator + "hh:mm:ss.uuuuuu" + suffix, digits written by hand.
 TimeChars format_time_chars(int64_t time_us, char separator, std::string_view suffix) {
-  const Split s = split(time_us);
-  TimeChars out;
-  if (s.year < 0 || s.year > 9999) {  // outside what a clamped capture time reaches; keep it correct anyway
-    const auto r = fmt::format_to_n(out.chars.data(), out.chars.size(), "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:06}{}",
-                                    s.year, s.month, s.day, separator, s.second_of_day / 3600,
-                                    s.second_of_day / 60 % 60, s.second_of_day % 60, s.frac, suffix);
-    out.size = std::min(r.size, out.chars.size());  // a chrono year has at most 6 characters: never cut
-    return out;
-  }
-  char* p = out.chars.data();
-  const auto digits = [&p](int64_t v, int width) {
+  const auto digits = [](char* p, int64_t v, int width) {
     for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
-    p += width;
+    return p + width;
   };
-  digits(s.year, 4), *p++ = '-', digits(s.month, 2), *p++ = '-', digits(s.day, 2), *p++ = separator;
-  digits(s.second_of_day / 3600, 2), *p++ = ':', digits(s.second_of_day / 60 % 60, 2), *p++ = ':';
-  digits(s.second_of_day % 60, 2), *p++ = '.', digits(s.frac, 6);
+  // The "YYYY-MM-DD?hh:mm:ss" of the last second formatted on this thread:
+  // a connection's times mostly share their second.
+  struct LastSecond {
+    int64_t secs = INT64_MIN;
+    char separator = 0;
+    std::array<char, 19> text{};
+  };
+  thread_local LastSecond last;
+  int64_t secs = time_us / 1000000, frac = time_us % 1000000;
+  if (frac < 0) frac += 1000000, --secs;
+  TimeChars out;
+  if (secs != last.secs || separator != last.separator) {
+    const Split s = split(time_us);
+    if (s.year < 0 || s.year > 9999) {  // outside what a clamped capture time reaches; keep it correct anyway
+      const auto r = fmt::format_to_n(out.chars.data(), out.chars.size(), "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:06}{}",
+                                      s.year, s.month, s.day, separator, s.second_of_day / 3600,
+                                      s.second_of_day / 60 % 60, s.second_of_day % 60, s.frac, suffix);
+      out.size = std::min(r.size, out.chars.size());  // a chrono year has at most 6 characters: never cut
+      return out;
+    }
+    char* p = last.text.data();
+    p = digits(p, s.year, 4), *p++ = '-', p = digits(p, s.month, 2), *p++ = '-', p = digits(p, s.day, 2);
+    *p++ = separator;
+    p = digits(p, s.second_of_day / 3600, 2), *p++ = ':', p = digits(p, s.second_of_day / 60 % 60, 2), *p++ = ':';
+    digits(p, s.second_of_day % 60, 2);
+    last.secs = secs;
+    last.separator = separator;
+  }
+  char* p = std::copy(last.text.begin(), last.text.end(), out.chars.data());
+  *p++ = '.';
+  p = digits(p, frac, 6);
   p = std::copy(suffix.begin(), suffix.end(), p);  // at most 4 characters: 31 of 48 at most
   out.size = static_cast<size_t>(p - out.chars.data());
   return out;
