@@ -43,6 +43,7 @@ enum class Stage {
   capabilities_exchange,     // Demand Active / Confirm Active
   connection_finalization,   // Synchronize, Control, Font List / Font Map
   active_session,            // finalization done: the session is up
+  // Last: session/connection_state.cpp sizes its lookup table by active_session.
 };
 const char* stage_name(Stage s);
 

@@ -60,12 +60,31 @@ constexpr std::array kTable{
     Row{E::finalization_done, bit(P::connection_finalization), P::active_session},
 };
 
+constexpr size_t kEvents = static_cast<size_t>(E::finalization_done) + 1;  // the last PhaseEvent
+constexpr size_t kPhases = static_cast<size_t>(P::active_session) + 1;     // the last Phase
+static_assert(kPhases <= 32, "phases are bits of a uint32_t");
+
+// The table's answer for every (event, phase), looked up once per event
+// instead of a scan of the rows (once per TCP segment).
+constexpr auto kNext = [] {
+  std::array<std::array<P, kPhases>, kEvents> next{};
+  for (size_t e = 0; e < kEvents; ++e)
+    for (size_t p = 0; p < kPhases; ++p) {
+      next[e][p] = static_cast<P>(p);
+      for (const Row& row : kTable)
+        if (row.event == static_cast<E>(e) && (row.from & bit(static_cast<P>(p)))) {
+          next[e][p] = row.to;
+          break;
+        }
+    }
+  return next;
+}();
+
 }  // namespace
 
 Phase ConnectionState::next(Phase from, PhaseEvent e) {
-  for (const Row& row : kTable)
-    if (row.event == e && (row.from & bit(from))) return row.to;
-  return from;
+  const auto ei = static_cast<size_t>(e), pi = static_cast<size_t>(from);
+  return ei < kEvents && pi < kPhases ? kNext[ei][pi] : from;
 }
 
 bool ConnectionState::on(PhaseEvent e) {

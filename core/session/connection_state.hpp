@@ -76,6 +76,7 @@ enum class PhaseEvent : uint8_t {
   demand_active,           // Demand Active PDU (2.2.1.13.1)
   finalization,            // Synchronize / Control / Font List PDUs (2.2.1.14-2.2.1.22)
   finalization_done,       // Font Map PDU (2.2.1.22): the session is active
+  // Last: connection_state.cpp sizes its lookup table by finalization_done.
 };
 const char* phase_event_name(PhaseEvent e);
 
