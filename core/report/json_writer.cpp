@@ -94,10 +94,17 @@ size_t run_end(std::string_view s, size_t i) {
 // need no escaping (keys, most values).
 constexpr size_t kShortString = 64;
 
-// Copies s to p when every byte of it is copied as it is (nothing to escape).
+// Copies s to p (room for s.size() + 8 bytes) and says whether every byte of
+// it is copied as it is (nothing to escape): the copy is tested a word at a
+// time, its last word padded with plain bytes (overwritten by the caller).
 bool copy_plain(std::string_view s, char* p) {
-  if (run_end(s, 0) != s.size()) return false;
   std::memcpy(p, s.data(), s.size());
+  std::memset(p + s.size(), 'a', 8);
+  for (size_t i = 0; i < s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (word_ends_run(w)) return false;
+  }
   return true;
 }
 
@@ -188,7 +195,7 @@ char* JsonWriter::before_value_to(char* p) {
 JsonWriter& JsonWriter::key(std::string_view name) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
   if (name.size() <= kShortString && shallow()) {  // one append: separator, "name", colon
-    char buf[kMaxSeparator + kShortString + 4];
+    char buf[kMaxSeparator + 1 + kShortString + 8];  // separator, quote, name + padding
     char* p = separator_to(buf);
     *p = '"';
     if (copy_plain(name, p + 1)) {
@@ -247,7 +254,7 @@ JsonWriter& JsonWriter::value(bool b) {
 
 void JsonWriter::string_value(std::string_view s, bool per_byte) {
   if (s.size() <= kShortString && shallow()) {  // one append: separator and "s"
-    char buf[kMaxSeparator + kShortString + 2];
+    char buf[kMaxSeparator + 1 + kShortString + 8];  // separator, quote, string + padding
     char* p = before_value_to(buf);
     *p = '"';
     if (copy_plain(s, p + 1)) {
