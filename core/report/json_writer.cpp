@@ -94,17 +94,29 @@ size_t run_end(std::string_view s, size_t i) {
 // need no escaping (keys, most values).
 constexpr size_t kShortString = 64;
 
-// Copies s to p (room for s.size() + 8 bytes) and says whether every byte of
-// it is copied as it is (nothing to escape): the copy is tested a word at a
-// time, its last word padded with plain bytes (overwritten by the caller).
-bool copy_plain(std::string_view s, char* p) {
-  std::memcpy(p, s.data(), s.size());
-  std::memset(p + s.size(), 'a', 8);
-  for (size_t i = 0; i < s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
+// Whether every byte of s is copied as it is (nothing to escape): whole
+// words, the last one overlapping the one before (no byte-by-byte tail)
+// unless s is shorter than a word.
+bool all_plain(std::string_view s) {
+  const size_t n = s.size();
+  if (n < 8) {
+    bool plain = true;
+    for (char c : s) plain &= !kEndsRun[static_cast<uint8_t>(c)];
+    return plain;
+  }
+  uint64_t w;
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
     if (word_ends_run(w)) return false;
   }
+  std::memcpy(&w, s.data() + n - 8, 8);
+  return !word_ends_run(w);
+}
+
+// Copies s to p when every byte of it is copied as it is.
+bool copy_plain(std::string_view s, char* p) {
+  if (!all_plain(s)) return false;
+  std::memcpy(p, s.data(), s.size());
   return true;
 }
 
@@ -195,7 +207,7 @@ char* JsonWriter::before_value_to(char* p) {
 JsonWriter& JsonWriter::key(std::string_view name) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
   if (name.size() <= kShortString && shallow()) {  // one append: separator, "name", colon
-    char buf[kMaxSeparator + 1 + kShortString + 8];  // separator, quote, name + padding
+    char buf[kMaxSeparator + 1 + kShortString + 3];  // separator, quote, name, quote, colon, space
     char* p = separator_to(buf);
     *p = '"';
     if (copy_plain(name, p + 1)) {
@@ -254,7 +266,7 @@ JsonWriter& JsonWriter::value(bool b) {
 
 void JsonWriter::string_value(std::string_view s, bool per_byte) {
   if (s.size() <= kShortString && shallow()) {  // one append: separator and "s"
-    char buf[kMaxSeparator + 1 + kShortString + 8];  // separator, quote, string + padding
+    char buf[kMaxSeparator + 1 + kShortString + 1];  // separator, quotes, string
     char* p = before_value_to(buf);
     *p = '"';
     if (copy_plain(s, p + 1)) {

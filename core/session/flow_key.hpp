@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 #include "net/packet.hpp"
@@ -14,8 +15,16 @@ struct FlowKey {
   uint16_t port_a = 0, port_b = 0;
 
   static FlowKey of(const net::IpAddress& src, uint16_t sport, const net::IpAddress& dst, uint16_t dport) {
-    if (std::tie(src, sport) <= std::tie(dst, dport)) return {src, dst, sport, dport};
+    if (not_after(src, sport, dst, dport)) return {src, dst, sport, dport};
     return {dst, src, dport, sport};
+  }
+  // (x, xp) <= (y, yp) in IpAddress's order (v6 flag, then the bytes) then
+  // the port's: what std::tie(x, xp) <= std::tie(y, yp) says, without the
+  // generic three-way comparisons (a few % of the reading thread, per frame).
+  static bool not_after(const net::IpAddress& x, uint16_t xp, const net::IpAddress& y, uint16_t yp) {
+    if (x.v6 != y.v6) return y.v6;
+    const int c = std::memcmp(x.bytes.data(), y.bytes.data(), x.bytes.size());
+    return c != 0 ? c < 0 : xp <= yp;
   }
   bool operator==(const FlowKey&) const = default;
 };

@@ -4,6 +4,9 @@
 #include <pcap/pcap.h>
 
 #include <catch2/catch.hpp>
+
+#include <random>
+#include <tuple>
 #include <algorithm>
 #include <cstdint>
 #include <dirent.h>
@@ -210,4 +213,23 @@ TEST_CASE("connection: a direction past its encrypted records keeps no bytes", "
   const auto summary = conn.take_summary();
   CHECK(summary.tls.client_pending_bytes == 0);  // not followed: not "pending"
   CHECK(summary.tls.server_pending_bytes == 0);
+}
+
+TEST_CASE("FlowKey orders endpoints as (address, port) tuples do", "[fast_path]") {
+  // FlowKey::not_after is the hand-written form of std::tie(x, xp) <= std::tie(y, yp).
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> small(0, 2), byte(0, 255);
+  for (int i = 0; i < 20000; ++i) {
+    net::IpAddress x, y;
+    x.v6 = small(rng) == 0, y.v6 = small(rng) == 0;
+    for (size_t k = 0; k < 16; ++k) {  // few distinct bytes: many equal prefixes and equal addresses
+      x.bytes[k] = static_cast<uint8_t>(small(rng) == 0 ? byte(rng) : 1);
+      y.bytes[k] = static_cast<uint8_t>(small(rng) == 0 ? byte(rng) : 1);
+    }
+    if (small(rng) == 0) y = x;
+    const uint16_t xp = static_cast<uint16_t>(small(rng) * 30000), yp = static_cast<uint16_t>(small(rng) * 30000);
+    INFO(i);
+    REQUIRE(session::FlowKey::not_after(x, xp, y, yp) == (std::tie(x, xp) <= std::tie(y, yp)));
+    REQUIRE(session::FlowKey::of(x, xp, y, yp) == session::FlowKey::of(y, yp, x, xp));
+  }
 }
