@@ -32,7 +32,7 @@ void EndQueue::drain() {
 }
 
 void EndQueue::run() {
-  std::deque<EndJob> batch;
+  std::vector<EndJob> batch;
   for (;;) {
     {
       std::unique_lock lock(mutex_);

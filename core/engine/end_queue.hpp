@@ -16,11 +16,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "engine/results.hpp"
 #include "model/connection_summary.hpp"
@@ -54,7 +54,9 @@ class EndQueue {
   Handler handler_;
   std::mutex mutex_;
   std::condition_variable work_cv_, room_cv_;
-  std::deque<EndJob> jobs_;
+  // Swapped whole with the thread's batch: both vectors keep their capacity, so
+  // no job costs an allocation (a deque took a node per ~3.6 KB job).
+  std::vector<EndJob> jobs_;
   bool busy_ = false;
   std::atomic<bool> quit_{false};  // set under mutex_; also read between the jobs of a batch
   bool idle_ = false;  // the thread waits for work (push() wakes it)
