@@ -1,6 +1,7 @@
 #include "rules/diagnose.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "rules/rule_context.hpp"
 
@@ -66,11 +67,18 @@ Diagnosis diagnose_one(const model::ConnectionSummary& c, const ServerView& serv
   rdp_sequence_rules(ctx, d.findings);
   kerberos_rules(ctx, d.findings);
   drop_superseded_inferences(d.findings);
-  std::stable_sort(d.findings.begin(), d.findings.end(), [](const Finding& a, const Finding& b) {
+  // Most severe first, then by frame and code; equal ones keep the rules'
+  // order. An insertion sort (stable, as std::stable_sort, so the same order):
+  // a connection has a handful of findings, and std::stable_sort allocated a
+  // temporary buffer and moved them through it for every connection.
+  const auto before = [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.frame != b.frame) return a.frame < b.frame;
     return a.code < b.code;
-  });
+  };
+  auto& f = d.findings;
+  for (size_t i = 1; i < f.size(); ++i)
+    for (size_t j = i; j > 0 && before(f[j], f[j - 1]); --j) std::swap(f[j], f[j - 1]);
   d.verdict = decide_verdict(c, d.findings);
   d.certificates_judged_at_s = certificate_judged_at(c, reference_time_s);
   return d;
