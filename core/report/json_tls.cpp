@@ -2,6 +2,8 @@
 // parser saw them), its certificates (X.509 facts) and its decryption status.
 
 #include <array>
+#include <string>
+#include <utility>
 
 #include "report/json_parts.hpp"
 #include "text/wire_text.hpp"
@@ -32,8 +34,8 @@ void certificate_uncached(W& w, const x509::CertificateFacts& c);
 // The text of values that recur from connection to connection, each written
 // once per thread and layout: a capture's clients offer a handful of distinct
 // cipher suite lists and its servers send a handful of certificates, each
-// seen thousands of times (the lists and certificates were a third of the
-// JSON rendering). A hit needs the same value (compared whole, not by a
+// seen thousands of times (the lists and certificates were about a fifth of
+// the JSON rendering). A hit needs the same value (compared whole, not by a
 // hash); the few last distinct ones are kept, of bounded size only.
 template <typename Value>
 class RecentValues {
@@ -49,12 +51,13 @@ class RecentValues {
         w.written_value(e.text);
         return;
       }
+    std::string text;  // written whole before it is kept
+    W top(text, w.layout());
+    write_uncached(top, v);
     Entry& e = entries_[next_++ % entries_.size()];
     e.value = v;
     e.layout = w.layout();
-    e.text.clear();
-    W top(e.text, e.layout);
-    write_uncached(top, v);
+    e.text = std::move(text);
     w.written_value(e.text);
   }
 
