@@ -29,7 +29,7 @@ std::string IpAddress::to_string() const {
     return std::string(buf, p);
   }
   char buf[INET6_ADDRSTRLEN] = {};
-  if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf)) return "?";
+  if (!inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf)) return "?";
   return buf;
 }
 

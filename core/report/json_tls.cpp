@@ -29,8 +29,6 @@ void suites_uncached(W& w, const std::vector<uint16_t>& list) {
   w.end_array();
 }
 
-void certificate_uncached(W& w, const x509::CertificateFacts& c);
-
 // The text of values that recur from connection to connection, each written
 // once per thread and layout: a capture's clients offer a handful of distinct
 // cipher suite lists and its servers send a handful of certificates, each
@@ -76,11 +74,6 @@ void suites(W& w, const std::vector<uint16_t>& list) {
   recent.write(w, list, list.size() <= 256, suites_uncached);  // real ClientHellos offer under 100
 }
 
-void certificate(W& w, const x509::CertificateFacts& c) {
-  thread_local RecentValues<x509::CertificateFacts> recent;
-  recent.write(w, c, c.der_size <= 16 * 1024, certificate_uncached);  // real server certificates: 1-3 KB
-}
-
 void certificate_uncached(W& w, const x509::CertificateFacts& c) {
   w.begin_object().field("parsed", c.parsed);
   if (!c.parsed) {
@@ -114,6 +107,11 @@ void certificate_uncached(W& w, const x509::CertificateFacts& c) {
       .field("sha256", c.sha256_fingerprint)
       .field("der_size", c.der_size)
       .end_object();
+}
+
+void certificate(W& w, const x509::CertificateFacts& c) {
+  thread_local RecentValues<x509::CertificateFacts> recent;
+  recent.write(w, c, c.der_size <= 16 * 1024, certificate_uncached);  // real server certificates: 1-3 KB
 }
 
 void encrypted_traffic(W& w, std::string_view key, const model::EncryptedTraffic& e) {

@@ -113,13 +113,6 @@ bool all_plain(std::string_view s) {
   return !word_ends_run(w);
 }
 
-// Copies s to p when every byte of it is copied as it is.
-bool copy_plain(std::string_view s, char* p) {
-  if (!all_plain(s)) return false;
-  std::memcpy(p, s.data(), s.size());
-  return true;
-}
-
 void u_escape(std::string& out, uint32_t cp) {  // \uxxxx, lower-case hex as nlohmann and fmt "{:04x}"
   static constexpr char hex[] = "0123456789abcdef";
   const char e[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
@@ -206,21 +199,15 @@ char* JsonWriter::before_value_to(char* p) {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
-  if (name.size() <= kShortString && shallow()) {  // one append: separator, "name", colon
+  if (name.size() <= kShortString && shallow() && all_plain(name)) {  // one append: separator, "name", colon
     char buf[kMaxSeparator + 1 + kShortString + 3];  // separator, quote, name, quote, colon, space
     char* p = separator_to(buf);
-    *p = '"';
-    if (copy_plain(name, p + 1)) {
-      p += 1 + name.size();
-      *p++ = '"';
-      *p++ = ':';
-      if (pretty_) *p++ = ' ';
-      out_.append(buf, static_cast<size_t>(p - buf));
-    } else {
-      out_.append(buf, static_cast<size_t>(p - buf));
-      string(name, false);
-      out_ += pretty_ ? ": " : ":";
-    }
+    *p++ = '"';
+    p = std::copy(name.begin(), name.end(), p);
+    *p++ = '"';
+    *p++ = ':';
+    if (pretty_) *p++ = ' ';
+    out_.append(buf, static_cast<size_t>(p - buf));
   } else {
     next_item();
     string(name, false);
@@ -265,18 +252,13 @@ JsonWriter& JsonWriter::value(bool b) {
 }
 
 void JsonWriter::string_value(std::string_view s, bool per_byte) {
-  if (s.size() <= kShortString && shallow()) {  // one append: separator and "s"
+  if (s.size() <= kShortString && shallow() && all_plain(s)) {  // one append: separator and "s"
     char buf[kMaxSeparator + 1 + kShortString + 1];  // separator, quotes, string
     char* p = before_value_to(buf);
-    *p = '"';
-    if (copy_plain(s, p + 1)) {
-      p += 1 + s.size();
-      *p++ = '"';
-      out_.append(buf, static_cast<size_t>(p - buf));
-    } else {
-      out_.append(buf, static_cast<size_t>(p - buf));
-      string(s, per_byte);
-    }
+    *p++ = '"';
+    p = std::copy(s.begin(), s.end(), p);
+    *p++ = '"';
+    out_.append(buf, static_cast<size_t>(p - buf));
     return;
   }
   before_value();
