@@ -25,6 +25,8 @@ class NdjsonSink final : public engine::ResultSink {
     report::append_ndjson_connection(line_, r, why, capture_);
     put(line_);
   }
+  bool takes_finals() const override { return true; }  // each amendment says what changed
+  void on_final(const engine::ConnectionResult& r) override { totals_.add_final(r); }
   void on_server(const engine::ServerRecord& server) override { put(report::render_ndjson_server(server, capture_)); }
   void on_amendment(const engine::Amendment& amendment) override {
     put(report::render_ndjson_amendment(amendment, capture_));

@@ -324,9 +324,10 @@ AnalysisResult Analyzer::finish() {
   AnalysisResult result;
   result.stats = s.stats;
   result.reference_time_s = s.options.reference_time_s;
-  CapturePass pass =
-      run_capture_pass(s.kept.take(), s.options.reference_time_s, s.streaming(), s.last_frame.frame,
-                       s.streaming() ? &s.view : nullptr);
+  FinalResult on_final;
+  if (s.sink && s.sink->takes_finals()) on_final = [&s](const ConnectionResult& r) { s.sink->on_final(r); };
+  CapturePass pass = run_capture_pass(s.kept.take(), s.options.reference_time_s, s.streaming(), s.last_frame.frame,
+                                      s.streaming() ? &s.view : nullptr, on_final);
   if (s.sink) {
     s.view.for_each_record([&](const ServerRecord& server) { s.sink->on_server(server); });
     for (const auto& amendment : pass.amendments) s.sink->on_amendment(amendment);

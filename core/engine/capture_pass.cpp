@@ -96,11 +96,12 @@ void compare_with_given(const KeptConnection& k, uint64_t stream_id, const Conne
 }
 }  // namespace
 
-CapturePass run_capture_pass(std::vector<KeptConnection> kept, std::optional<int64_t> reference_time_s, bool compare,
-                             uint64_t last_frame, const StreamView* view) {
-  std::sort(kept.begin(), kept.end(), [](const KeptConnection& x, const KeptConnection& y) {
-    const auto& a = x.summary;
-    const auto& b = y.summary;
+CapturePass run_capture_pass(std::vector<std::unique_ptr<KeptConnection>> kept,
+                             std::optional<int64_t> reference_time_s, bool compare, uint64_t last_frame,
+                             const StreamView* view, const FinalResult& on_final) {
+  std::sort(kept.begin(), kept.end(), [](const auto& x, const auto& y) {
+    const auto& a = x->summary;
+    const auto& b = y->summary;
     if (a.first.frame != b.first.frame) return a.first.frame < b.first.frame;
     if (a.client_ip != b.client_ip) return a.client_ip < b.client_ip;
     return a.client_port < b.client_port;
@@ -108,35 +109,41 @@ CapturePass run_capture_pass(std::vector<KeptConnection> kept, std::optional<int
   CapturePass out;
   std::vector<uint64_t> stream_ids(kept.size());
   for (size_t i = 0; i < kept.size(); ++i) {
-    stream_ids[i] = kept[i].summary.id;
-    if (compare) out.result_ids[kept[i].summary.id] = i + 1;
+    stream_ids[i] = kept[i]->summary.id;
+    if (compare) out.result_ids[kept[i]->summary.id] = i + 1;
   }
-  out.connections.reserve(kept.size());
   if (view) {
     // Judged one at a time, straight into the results (no copy of every
     // summary at once). The view's ids are stream ids (rules ask whether a
     // connection other than this one completed): judge each under its stream id.
+    if (!on_final) out.connections.reserve(kept.size());
     for (size_t i = 0; i < kept.size(); ++i) {
-      rules::Diagnosis d = view->diagnose(kept[i].summary);
-      out.connections.push_back(
-          {std::move(kept[i].summary), std::move(d.verdict), std::move(d.findings), d.certificates_judged_at_s});
-      out.connections.back().summary.id = i + 1;
-      if (compare) compare_with_given(kept[i], stream_ids[i], out.connections.back(), last_frame, out);
+      rules::Diagnosis d = view->diagnose(kept[i]->summary);
+      ConnectionResult r{std::move(kept[i]->summary), std::move(d.verdict), std::move(d.findings),
+                         d.certificates_judged_at_s};
+      r.summary.id = i + 1;
+      if (compare) compare_with_given(*kept[i], stream_ids[i], r, last_frame, out);
+      kept[i].reset();
+      if (on_final)
+        on_final(r);
+      else
+        out.connections.push_back(std::move(r));
     }
     return out;
   }
   std::vector<model::ConnectionSummary> summaries;
   summaries.reserve(kept.size());
   for (size_t i = 0; i < kept.size(); ++i) {
-    summaries.push_back(std::move(kept[i].summary));
+    summaries.push_back(std::move(kept[i]->summary));
     summaries.back().id = i + 1;
   }
   std::vector<rules::Diagnosis> diagnoses = rules::diagnose(summaries, reference_time_s);
+  out.connections.reserve(kept.size());
   for (size_t i = 0; i < summaries.size(); ++i) {
     out.connections.push_back(
         {std::move(summaries[i]), std::move(diagnoses[i].verdict), std::move(diagnoses[i].findings),
          diagnoses[i].certificates_judged_at_s});
-    if (compare) compare_with_given(kept[i], stream_ids[i], out.connections.back(), last_frame, out);
+    if (compare) compare_with_given(*kept[i], stream_ids[i], out.connections.back(), last_frame, out);
   }
   return out;
 }

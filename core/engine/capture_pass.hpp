@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,7 +58,7 @@ class StreamView {
 };
 
 struct CapturePass {
-  std::vector<ConnectionResult> connections;  // first-frame order, ids from 1
+  std::vector<ConnectionResult> connections;  // first-frame order, ids from 1 (empty with on_final)
   std::vector<Amendment> amendments;          // when compared: per changed connection
   std::vector<FindingAt> refinements;         // the same, one per finding (capture_wide = true)
   std::map<uint64_t, uint64_t> result_ids;    // when compared: stream id -> id in `connections`
@@ -67,7 +68,11 @@ struct CapturePass {
 // `given`, keyed by its stream id in summary.id); say what the pass changed.
 // `view`: the streaming view, which has seen every connection that ended
 // (kept or not); without it, the servers are viewed from `kept` alone.
-CapturePass run_capture_pass(std::vector<KeptConnection> kept, std::optional<int64_t> reference_time_s, bool compare,
-                             uint64_t last_frame, const StreamView* view = nullptr);
+// `on_final` (with `view` only): each result is handed to it, in order, and
+// not kept; each kept connection is freed as soon as it is judged.
+using FinalResult = std::function<void(const ConnectionResult&)>;
+CapturePass run_capture_pass(std::vector<std::unique_ptr<KeptConnection>> kept,
+                             std::optional<int64_t> reference_time_s, bool compare, uint64_t last_frame,
+                             const StreamView* view = nullptr, const FinalResult& on_final = {});
 
 }  // namespace rdpcap::engine

@@ -44,12 +44,12 @@ void KeptResults::not_reported(const model::ConnectionSummary& summary) {
   ++not_reported_by_outcome_[what];
 }
 
-std::vector<KeptConnection> KeptResults::take() {
-  std::vector<KeptConnection> out;
+std::vector<std::unique_ptr<KeptConnection>> KeptResults::take() {
+  std::vector<std::unique_ptr<KeptConnection>> out;
   out.reserve(kept_.size());
-  while (!kept_.empty()) {  // node by node: the map and the vector do not both hold every summary
+  while (!kept_.empty()) {  // node by node: the map and the blocks do not both hold every summary
     auto node = kept_.extract(kept_.begin());
-    out.push_back(std::move(node.mapped().kept));
+    out.push_back(std::make_unique<KeptConnection>(std::move(node.mapped().kept)));
   }
   kept_bytes_ = 0;
   return out;

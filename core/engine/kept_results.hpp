@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -39,8 +40,11 @@ class KeptResults {
   // (rules/tls_rules.cpp). Certificates need no keeping: the streaming view
   // takes each one when it is seen (Analyzer), before any later connection ends.
   static bool amendable(const model::ConnectionSummary& s) { return s.tls.client_hello && !s.tls.server_hello; }
-  // Everything kept, in no particular order; empties the store.
-  std::vector<KeptConnection> take();
+  // Everything kept, in no particular order; empties the store. One block
+  // each, so that the capture-wide pass can free each one when it is done
+  // with it (a vector of them all, beside the results, was the end-of-capture
+  // peak with thousands of amendable connections).
+  std::vector<std::unique_ptr<KeptConnection>> take();
   const std::map<std::string, uint64_t>& not_reported_by_outcome() const { return not_reported_by_outcome_; }
 
  private:

@@ -111,6 +111,13 @@ class ResultSink {
   virtual void on_connection(const ConnectionResult& result, EndReason why) = 0;
   virtual void on_server(const ServerRecord& server) {}
   virtual void on_amendment(const Amendment& amendment) {}
+  // A sink that says yes takes the connections the capture-wide pass judged
+  // again (those it can amend), each with its final diagnosis, one at a time
+  // (on_final, during finish(), before on_server): finish() then keeps none
+  // of them, and AnalysisResult::connections is empty. Memory then holds one
+  // such connection at a time instead of all of them beside their results.
+  virtual bool takes_finals() const { return false; }
+  virtual void on_final(const ConnectionResult& result) {}
 };
 
 }  // namespace rdpcap::engine

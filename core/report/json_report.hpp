@@ -33,10 +33,16 @@ std::string render_ndjson(const session::AnalysisResult& result, const std::stri
 struct StreamTotals {
   uint64_t connections = 0;
   uint64_t errors = 0, warnings = 0, infos = 0;
+  // The most severe final finding of the connections the capture-wide pass
+  // judged again (engine::ResultSink::on_final; -1: none): for --fail-on only,
+  // their connections were counted when streamed.
+  int final_severity = -1;
   void add(const session::ConnectionResult& r);
+  void add_final(const session::ConnectionResult& r);
   // Any finding at or above `threshold` (0 info, 1 warning, 2 error; --fail-on).
   bool at_or_above(int threshold) const {
-    return (threshold <= 2 && errors) || (threshold <= 1 && warnings) || (threshold == 0 && infos);
+    return (threshold <= 2 && errors) || (threshold <= 1 && warnings) || (threshold == 0 && infos) ||
+           final_severity >= threshold;
   }
 };
 // A connection's line, appended to `out` (a sink reuses one buffer for every line).

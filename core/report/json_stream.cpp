@@ -99,35 +99,54 @@ void JsonDocumentStream::on_connection(const engine::ConnectionResult& r, engine
   if (added) servers_.push_back(key);
   e.server = it->second;
   fill(e, r);
+  spool(e, r);
+  index_.push_back(std::move(e));
+  index_sorted_ = false;
+}
+
+// The text of `r` appended to the spool, for entry `e`.
+bool JsonDocumentStream::spool(Entry& e, const engine::ConnectionResult& r) {
   const std::string_view rest = element_after_id(r, piece_);
   if (rest.empty()) failed_ = true;
   e.offset = spool_size_;
   e.length = static_cast<uint32_t>(rest.size());
   if (std::fwrite(rest.data(), 1, rest.size(), spool_) != rest.size()) failed_ = true;
   spool_size_ += rest.size();
-  index_.push_back(std::move(e));
+  return !failed_;
+}
+
+namespace {
+using DocumentKey = std::tuple<uint64_t, std::string_view, uint16_t>;  // as the capture-wide pass sorts
+}  // namespace
+
+void JsonDocumentStream::sort_index() {
+  if (index_sorted_) return;
+  std::sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) {
+    return DocumentKey{a.first_frame, a.client_ip, a.client_port} <
+           DocumentKey{b.first_frame, b.client_ip, b.client_port};
+  });
+  index_sorted_ = true;
+}
+
+void JsonDocumentStream::on_final(const engine::ConnectionResult& r) {
+  sort_index();
+  const DocumentKey key{r.summary.first.frame, r.summary.client_ip, r.summary.client_port};
+  const auto it = std::lower_bound(index_.begin(), index_.end(), key, [](const Entry& e, const DocumentKey& k) {
+    return DocumentKey{e.first_frame, e.client_ip, e.client_port} < k;
+  });
+  if (it == index_.end() || DocumentKey{it->first_frame, it->client_ip, it->client_port} != key) return;
+  fill(*it, r);
+  spool(*it, r);  // the streamed text stays in the spool, unread
 }
 
 bool JsonDocumentStream::write(const session::AnalysisResult& result, const std::string& capture_name,
                                std::FILE* out, bool final_newline) {
-  using Key = std::tuple<uint64_t, std::string_view, uint16_t>;
   server_ids_.clear();  // only on_connection() needs it
-  std::sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) {
-    return Key{a.first_frame, a.client_ip, a.client_port} < Key{b.first_frame, b.client_ip, b.client_port};
-  });
-  // finish()'s connections (those the capture-wide pass kept): their final diagnosis.
-  std::map<Key, const session::ConnectionResult*> final_of;
-  for (const auto& r : result.connections)
-    final_of.try_emplace(Key{r.summary.first.frame, r.summary.client_ip, r.summary.client_port}, &r);
-  std::vector<const session::ConnectionResult*> finals(index_.size(), nullptr);
+  sort_index();
   json::Counts counts;
   std::map<std::string, json::ServerEntry> servers;
   for (size_t i = 0; i < index_.size(); ++i) {
-    Entry& e = index_[i];
-    if (auto it = final_of.find(Key{e.first_frame, e.client_ip, e.client_port}); it != final_of.end()) {
-      finals[i] = it->second;
-      fill(e, *it->second);
-    }
+    const Entry& e = index_[i];
     ++counts.connections;
     counts.errors += e.errors, counts.warnings += e.warnings, counts.infos += e.infos;
     auto& s = servers[servers_[e.server]];
@@ -151,17 +170,11 @@ bool JsonDocumentStream::write(const session::AnalysisResult& result, const std:
   bool ok = !failed_ && std::fflush(spool_) == 0;
   std::string text;
   for (size_t i = 0; i < index_.size(); ++i) {
-    std::string_view rest;
-    if (finals[i]) {
-      rest = element_after_id(*finals[i], piece_);
-    } else {
-      if (!read_spooled(spool_, index_[i].offset, index_[i].length, text)) ok = false;
-      rest = text;
-    }
+    if (!read_spooled(spool_, index_[i].offset, index_[i].length, text)) ok = false;
     if (i > 0) put(out, ",");
     put(out, kElementHead);
     put(out, std::to_string(i + 1));
-    put(out, rest);
+    put(out, text);
   }
   if (!index_.empty()) put(out, "\n  ]\n}");
   if (final_newline) std::fputc('\n', out);

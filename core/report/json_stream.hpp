@@ -7,9 +7,8 @@
 // write() puts the document together in the same form and byte for byte as
 // write_json() of a whole-capture result: connections in first-frame order,
 // numbered from 1, the capture's counts and the servers section from the index,
-// and the connections that the capture-wide pass kept (finish()'s result:
-// those it can amend) written from their final diagnosis instead of the
-// spooled text.
+// and the connections that the capture-wide pass judged again (on_final:
+// those it can amend) written from their final diagnosis, spooled again.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +31,13 @@ class JsonDocumentStream final : public engine::ResultSink {
   JsonDocumentStream& operator=(const JsonDocumentStream&) = delete;
 
   void on_connection(const engine::ConnectionResult& result, engine::EndReason why) override;
+  // A connection the capture-wide pass judged again: its final text is
+  // spooled in place of the streamed one.
+  bool takes_finals() const override { return true; }
+  void on_final(const engine::ConnectionResult& result) override;
 
-  // `result`: what finish() returned (its statistics, notes and kept
-  // connections). Without final_newline the document ends with "}" (inside the
+  // `result`: what finish() returned (its statistics and notes; its
+  // connections are empty, they came through on_final). Without final_newline the document ends with "}" (inside the
   // several-captures wrapper). Returns false when the spool could not be
   // written or read back (the document is then incomplete; the caller says so).
   bool write(const session::AnalysisResult& result, const std::string& capture_name, std::FILE* out,
@@ -56,12 +59,15 @@ class JsonDocumentStream final : public engine::ResultSink {
     uint32_t errors = 0, warnings = 0, infos = 0;
   };
   void fill(Entry& e, const engine::ConnectionResult& r);
+  void sort_index();
+  bool spool(Entry& e, const engine::ConnectionResult& r);
 
   std::FILE* spool_ = nullptr;
   util::StdioBuffer spool_buffer_;  // destroyed after ~JsonDocumentStream() closes spool_
   uint64_t spool_size_ = 0;
   bool failed_ = false;
   std::vector<Entry> index_;
+  bool index_sorted_ = false;  // in document order (on_final and write() need it)
   std::map<std::string, uint32_t> server_ids_;
   std::vector<std::string> servers_;
   std::string piece_;  // reused for each connection's text

@@ -1,6 +1,8 @@
 // NDJSON records (--ndjson, README "NDJSON records"): one line per
 // connection, then per server, per amendment and one for the capture. Every
 // line starts with "schema", "record" and "capture".
+#include <algorithm>
+
 #include "report/json_parts.hpp"
 #include "report/json_report.hpp"
 #include "rules/rule_context.hpp"
@@ -40,6 +42,10 @@ void StreamTotals::add(const session::ConnectionResult& r) {
     else
       ++infos;
   }
+}
+
+void StreamTotals::add_final(const session::ConnectionResult& r) {
+  for (const auto& f : r.findings) final_severity = std::max(final_severity, static_cast<int>(f.severity));
 }
 
 void append_ndjson_connection(std::string& out, const session::ConnectionResult& r, engine::EndReason why,

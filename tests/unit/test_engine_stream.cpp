@@ -31,6 +31,7 @@ std::vector<Frame> load(const std::string& path) {
 
 using ConnKey = std::tuple<uint64_t, std::string, uint16_t>;  // first frame, client ip, client port
 ConnKey key_of(const model::ConnectionSummary& s) { return {s.first.frame, s.client_ip, s.client_port}; }
+std::vector<engine::GivenFinding> given_digests(const std::vector<rules::Finding>& fs) { return engine::given_of(fs); }
 std::multiset<std::string> codes(const std::vector<rules::Finding>& fs) {
   std::multiset<std::string> out;
   for (const auto& f : fs) out.insert(f.code);
@@ -54,6 +55,16 @@ struct Recorder : engine::ResultSink {
     servers.push_back(s);
   }
   void on_amendment(const engine::Amendment& a) override { amendments.push_back(a); }
+};
+
+// A sink that takes the capture-wide pass's final results one at a time.
+struct FinalRecorder : Recorder {
+  std::vector<engine::ConnectionResult> finals;
+  bool takes_finals() const override { return true; }
+  void on_final(const engine::ConnectionResult& r) override {
+    CHECK_FALSE(finished_servers);  // before the capture-wide records
+    finals.push_back(r);
+  }
 };
 
 engine::AnalysisResult run(const std::vector<Frame>& frames, engine::AnalyzerOptions options,
@@ -105,6 +116,29 @@ TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments =
       CHECK(c.verdict.text == plain_by_key[key_of(c.summary)]->verdict.text);
     }
     CHECK(with_sink.stats.notes == plain.stats.notes);
+    // A sink that takes them gets the same final results, in the same order,
+    // and finish() keeps none; the amendments are the same.
+    FinalRecorder fin;
+    const auto with_finals = run(frames, {}, &fin);
+    CHECK(with_finals.connections.empty());
+    REQUIRE(fin.finals.size() == with_sink.connections.size());
+    for (size_t i = 0; i < fin.finals.size(); ++i) {
+      const auto& a = fin.finals[i];
+      const auto& b = with_sink.connections[i];
+      CHECK(a.summary.id == b.summary.id);
+      CHECK(key_of(a.summary) == key_of(b.summary));
+      CHECK(a.verdict.text == b.verdict.text);
+      REQUIRE(a.findings.size() == b.findings.size());
+      for (size_t j = 0; j < a.findings.size(); ++j)
+        CHECK(engine::finding_digest(a.findings[j]) == engine::finding_digest(b.findings[j]));
+    }
+    REQUIRE(fin.amendments.size() == rec.amendments.size());
+    for (size_t i = 0; i < fin.amendments.size(); ++i) {
+      CHECK(fin.amendments[i].connection_id == rec.amendments[i].connection_id);
+      CHECK(fin.amendments[i].removed == rec.amendments[i].removed);
+      CHECK(given_digests(fin.amendments[i].added) == given_digests(rec.amendments[i].added));
+    }
+    CHECK(fin.servers.size() == rec.servers.size());
     // Every connection streamed exactly once.
     CHECK(rec.by_id.size() == plain.stats.flows_seen);
     // Streamed findings, amended, are the final ones.

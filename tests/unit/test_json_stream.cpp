@@ -129,3 +129,21 @@ TEST_CASE("Recurring values (cipher suite lists, certificates) come out the same
     for (const auto& c : r.connections) with_certificates += !c.summary.tls.certificates.empty();
   CHECK(with_certificates >= 6);
 }
+
+TEST_CASE("Stream totals: a final finding of the capture-wide pass counts for --fail-on, not as a connection",
+          "[report][json_stream]") {
+  report::StreamTotals t;
+  CHECK_FALSE(t.at_or_above(0));
+  engine::ConnectionResult r;
+  r.findings.emplace_back();
+  r.findings.back().severity = rules::Severity::warning;
+  t.add_final(r);
+  CHECK(t.connections == 0);
+  CHECK(t.warnings == 0);
+  CHECK(t.at_or_above(1));
+  CHECK(t.at_or_above(0));
+  CHECK_FALSE(t.at_or_above(2));
+  r.findings.back().severity = rules::Severity::error;
+  t.add_final(r);
+  CHECK(t.at_or_above(2));
+}
