@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+
+#include "engine/packed_server_view.hpp"
 
 namespace rdpcap::engine {
 
@@ -29,16 +32,24 @@ std::vector<GivenFinding> given_of(const std::vector<rules::Finding>& findings) 
   return out;
 }
 
+const rules::ServerView& StreamView::view_of(const Server& server) const {
+  if (scratch_of_ != &server) {
+    unpack_view(server.view, scratch_);  // only ever packed by add() and add_certificate()
+    scratch_of_ = &server;
+  }
+  return scratch_;
+}
+
 rules::Diagnosis StreamView::diagnose(const model::ConnectionSummary& c) const {
   const auto it = servers_.find(rules::server_key(c));
-  return rules::diagnose_one(c, it == servers_.end() ? empty_ : it->second.view, options_.reference_time_s);
+  return rules::diagnose_one(c, it == servers_.end() ? empty_ : view_of(it->second), options_.reference_time_s);
 }
 
 StreamView::Server* StreamView::server_for(const model::ConnectionSummary& c) {
-  const std::string key = rules::server_key(c);
+  std::string key = rules::server_key(c);
   if (auto it = servers_.find(key); it != servers_.end()) return &it->second;
   if (servers_.size() >= options_.limits.max_streamed_servers) return nullptr;
-  return &servers_.emplace(key, Server{{}, c.server_ip, c.server_port, 0}).first->second;
+  return &servers_.emplace(std::move(key), Server{0, c.server_port, {}}).first->second;
 }
 
 void StreamView::add(const model::ConnectionSummary& c) {
@@ -48,22 +59,33 @@ void StreamView::add(const model::ConnectionSummary& c) {
     return;
   }
   ++server->connections;
-  rules::add_to_view(server->view, c, 1);  // the rules ask only whether another one completed
+  view_of(*server);
+  rules::add_to_view(scratch_, c, 1);  // the rules ask only whether another one completed
+  pack_view(scratch_, server->view);   // scratch_ still holds its view
 }
 
 void StreamView::add_certificate(const model::ConnectionSummary& c) {
-  if (Server* server = server_for(c)) rules::add_certificate_to_view(server->view, c);
+  Server* server = server_for(c);
+  if (!server) return;
+  view_of(*server);
+  rules::add_certificate_to_view(scratch_, c);
+  pack_view(scratch_, server->view);
 }
 
 void StreamView::for_each_record(const std::function<void(const ServerRecord&)>& on_record) const {
   for (const auto& [key, s] : servers_) {
+    const rules::ServerView& view = view_of(s);
     ServerRecord r;
-    r.server_ip = s.ip;
+    // The key is text::endpoint(ip, port): the address is what comes before ":port", without brackets.
+    std::string_view ip(key);
+    ip = ip.substr(0, ip.rfind(':'));
+    if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+    r.server_ip = ip;
     r.server_port = s.port;
     r.connections = s.connections;
-    r.versions = s.view.versions;
-    r.suites = s.view.suites;
-    for (const auto& [fp, seen] : s.view.certificates) r.certificates.push_back({fp, seen.subject, seen.first});
+    r.versions = view.versions;
+    r.suites = view.suites;
+    for (const auto& [fp, seen] : view.certificates) r.certificates.push_back({fp, seen.subject, seen.first});
     on_record(r);
   }
 }

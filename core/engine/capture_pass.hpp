@@ -43,17 +43,22 @@ class StreamView {
   uint64_t servers_not_viewed() const { return servers_not_viewed_; }
 
  private:
+  // Keyed by rules::server_key ("ip:port", "[ip6]:port"), which gives the address too.
   struct Server {
-    rules::ServerView view;
-    std::string ip;
-    uint16_t port = 0;
     uint64_t connections = 0;
+    uint16_t port = 0;
+    std::string view;  // rules::ServerView, packed (engine/packed_server_view.hpp)
   };
   Server* server_for(const model::ConnectionSummary& c);  // null beyond max_streamed_servers
+  // Unpacked into scratch_, unless it is already there (a connection's end
+  // is judged against its server's view, then added to it).
+  const rules::ServerView& view_of(const Server& server) const;
 
   const AnalyzerOptions& options_;
   std::map<std::string, Server> servers_;
   rules::ServerView empty_;
+  mutable rules::ServerView scratch_;  // one thread uses the view at a time (Analyzer)
+  mutable const Server* scratch_of_ = nullptr;  // whose view scratch_ holds (map nodes stay put)
   uint64_t servers_not_viewed_ = 0;
 };
 
