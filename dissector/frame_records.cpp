@@ -113,7 +113,7 @@ void build_frame_records(FileState& st) {
     }
     if (s.tls.decryption.keys_given && s.tls.client_hello)
       cv.decryption = display_text(model::decryption_text(s.tls.decryption));
-    for (const auto& line : text::inner_lines(s.inner)) cv.decrypted.push_back(display_text(line.label + ": " + line.value));
+    for (const auto& line : text::inner_lines(*s.inner)) cv.decrypted.push_back(display_text(line.label + ": " + line.value));
     st.connections.push_back(std::move(cv));
 
     for (const auto& ev : s.timeline) {

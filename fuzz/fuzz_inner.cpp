@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t n = std::min<size_t>((control >> 1) + 1, size - pos);
     const auto piece = in.subspan(pos, n);
     parsers(piece);
-    stream.on_application_data(c.inner, (control & 1) ? model::Direction::server_to_client : model::Direction::client_to_server,
+    stream.on_application_data(c.inner.mut(), (control & 1) ? model::Direction::server_to_client : model::Direction::client_to_server,
                                 piece, {frame, static_cast<int64_t>(frame) * 1000});
     ++frame;
     pos += n;

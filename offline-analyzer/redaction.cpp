@@ -53,7 +53,7 @@ Secrets collect_secrets(const session::AnalysisResult& result) {
     }
     // Decrypted NTLM AUTHENTICATE and Client Info names (issue 11): the fields themselves are
     // masked by redact_result; names long enough are also masked wherever a text quotes them.
-    const auto& in = r.summary.inner;
+    const auto& in = *r.summary.inner;
     // Shorter names ("vm", "bob") are masked only where the texts quote them: after "DOMAIN\\",
     // "user ", "for ", "from [workstation ]", or before "\\" (core/text/inner_text, rules/nla_rules).
     const auto add_user = [&](const std::string& v) {
@@ -143,14 +143,17 @@ void redact_result(session::AnalysisResult& result, const Secrets& secrets) {
     const auto mask = [](std::string& v) {
       if (!v.empty()) v = kRedacted;
     };
-    if (sum.inner.ntlm_authenticate) {
-      mask(sum.inner.ntlm_authenticate->user);
-      mask(sum.inner.ntlm_authenticate->domain);
-      mask(sum.inner.ntlm_authenticate->workstation);
+    if (sum.inner.written()) {  // an empty box has nothing to mask
+      auto& in = sum.inner.mut();
+      if (in.ntlm_authenticate) {
+        mask(in.ntlm_authenticate->user);
+        mask(in.ntlm_authenticate->domain);
+        mask(in.ntlm_authenticate->workstation);
+      }
+      mask(in.client_info_user);
+      mask(in.client_info_domain);
+      if (in.client_gcc) r(in.client_gcc->client_name);
     }
-    mask(sum.inner.client_info_user);
-    mask(sum.inner.client_info_domain);
-    if (sum.inner.client_gcc) r(sum.inner.client_gcc->client_name);
     for (auto& cert : sum.tls.certificates) {
       r(cert.subject), r(cert.subject_cn), r(cert.issuer);
       for (auto& d : cert.san_dns) r(d);

@@ -60,7 +60,7 @@ uint64_t progress_signature(const model::ConnectionSummary& s) {
   mix(s.tls.client_error_at.frame), mix(s.tls.server_error_at.frame);
   mix(std::min<uint64_t>(s.tls.client_encrypted.records, 4)), mix(std::min<uint64_t>(s.tls.server_encrypted.records, 4));
   // Decrypted inner facts (model::InnerFacts): the NLA/RDP rules read these.
-  const auto& in = s.inner;
+  const auto& in = *s.inner;
   mix(static_cast<uint64_t>(in.phase));
   mix(in.client_ts_requests), mix(in.server_ts_requests), mix(in.error_at.frame), mix(in.auth_info_at.frame);
   mix(in.kerberos_errors.size()), mix(in.kerberos_requests.size()), mix(in.ntlm_used), mix(in.euar_at.frame);

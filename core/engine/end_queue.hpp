@@ -55,7 +55,7 @@ class EndQueue {
   std::mutex mutex_;
   std::condition_variable work_cv_, room_cv_;
   // Swapped whole with the thread's batch: both vectors keep their capacity, so
-  // no job costs an allocation (a deque took a node per ~3.6 KB job).
+  // no job costs an allocation (a deque took a node per ~2 KB job).
   std::vector<EndJob> jobs_;
   bool busy_ = false;
   std::atomic<bool> quit_{false};  // set under mutex_; also read between the jobs of a batch

@@ -11,6 +11,7 @@
 #include "util/frame_ref.hpp"
 #include "model/decryption_facts.hpp"
 #include "model/inner_facts.hpp"
+#include "util/boxed.hpp"
 #include "model/timeline_event.hpp"
 #include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
@@ -152,7 +153,8 @@ struct ConnectionSummary {
   ProxyFacts proxy;
   NegotiationFacts negotiation;
   TlsFacts tls;
-  InnerFacts inner;           // what decrypted data and cleartext Kerberos showed (issue #11)
+  util::Boxed<InnerFacts> inner;  // what decrypted data and cleartext Kerberos showed (issue #11); empty
+                                  // (no allocation) for most connections: written only when there is some
   std::vector<TimelineEvent> timeline;  // bounded
   bool timeline_truncated = false;
   std::vector<std::string> limits_hit;  // caps reached ("reassembly buffer", ...)

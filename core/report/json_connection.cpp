@@ -213,7 +213,7 @@ void write_connection(W& w, const session::ConnectionResult& r) {
   w.end_array().key("findings").begin_array();
   for (const auto& f : r.findings) write_finding(w, f);
   w.end_array();
-  if (c.inner.plaintext_seen) write_inner(w.key("inner"), c.inner);
+  if (c.inner->plaintext_seen) write_inner(w.key("inner"), *c.inner);
   w.end_object();
 }
 }  // namespace rdpcap::report::json

@@ -196,7 +196,7 @@ std::vector<Fact> connection_facts(const session::ConnectionResult& r) {
     }
   }
   // What the decrypted records said (issue 11), marked as such.
-  for (const auto& line : text::inner_lines(c.inner)) out.push_back({line.title + " (decrypted)", line.value});
+  for (const auto& line : text::inner_lines(*c.inner)) out.push_back({line.title + " (decrypted)", line.value});
   if (c.timeline_truncated) out.push_back({"Timeline", "cut at its cap: later events are not shown"});
   for (const auto& limit : c.limits_hit) out.push_back({"Limit reached", limit});
   return out;

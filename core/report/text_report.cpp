@@ -122,7 +122,7 @@ std::string setup_lines(const model::ConnectionSummary& c) {
                 18);
   }
   // What the decrypted records said (issue 11): each line is marked as such.
-  for (const auto& line : text::inner_lines(c.inner))
+  for (const auto& line : text::inner_lines(*c.inner))
     out += wrap(fmt::format("     {} (decrypted): ", line.label), safe(line.value), 10);
   return out;
 }

@@ -12,7 +12,7 @@
 namespace rdpcap::rules {
 
 void kerberos_rules(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   for (const auto& e : f.kerberos_errors) {
     const auto* known = proto::names::kdc_error(static_cast<uint32_t>(e.error_code));
     if (known && (known->weight == proto::names::Weight::normal || known->weight == proto::names::Weight::info)) continue;

@@ -43,7 +43,7 @@ std::string package_text(const model::InnerFacts& f) {
 }
 
 void error_code(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.error_code) return;
   const uint32_t code = *f.error_code;
   const auto* known = proto::names::auth_status(code);
@@ -71,7 +71,7 @@ void error_code(const RuleContext& ctx, std::vector<Finding>& out) {
 // Clients" / "Mitigated" refuse each other; the connection closes without
 // the client's credentials (authInfo).
 void version_mismatch(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.client_credssp_version || !f.server_credssp_version || f.auth_info_at.seen() || f.error_code) return;
   const uint32_t c = *f.client_credssp_version, s = *f.server_credssp_version;
   if ((c >= 5) == (s >= 5)) return;
@@ -101,7 +101,7 @@ void version_mismatch(const RuleContext& ctx, std::vector<Finding>& out) {
 // sends its pubKeyAuth. A server that closes instead, with no errorCode
 // (FreeRDP and xrdp servers send none; Windows does), rejected the credentials.
 void credentials_rejected(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.ntlm_authenticate || f.error_code || f.auth_info_at.seen()) return;
   if (f.client_credssp_version && f.server_credssp_version &&
       (*f.client_credssp_version >= 5) != (*f.server_credssp_version >= 5))
@@ -126,7 +126,7 @@ void credentials_rejected(const RuleContext& ctx, std::vector<Finding>& out) {
 }
 
 void kerberos_fallback(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.ntlm_after_kerberos) return;
   FindingBuilder b("credssp.kerberos_fallback", Severity::info,
                    "NLA tried Kerberos, then fell back to NTLM");
@@ -142,7 +142,7 @@ void kerberos_fallback(const RuleContext& ctx, std::vector<Finding>& out) {
 }  // namespace
 
 void nla_rules(const RuleContext& ctx, std::vector<Finding>& out) {
-  if (!ctx.conn.inner.plaintext_seen) return;
+  if (!ctx.conn.inner->plaintext_seen) return;
   error_code(ctx, out);
   version_mismatch(ctx, out);
   credentials_rejected(ctx, out);

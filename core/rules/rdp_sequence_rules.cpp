@@ -22,7 +22,7 @@ void phase_evidence(FindingBuilder& b, const model::InnerFacts& f) {
 }
 
 void euar(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.euar_result || *f.euar_result == proto::rdp::euar::success) return;
   const uint32_t r = *f.euar_result;
   out.push_back(FindingBuilder("rdp.authorization_denied", Severity::error,
@@ -42,7 +42,7 @@ void euar(const RuleContext& ctx, std::vector<Finding>& out) {
 }
 
 void set_error_info(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.set_error_info) return;
   const uint32_t code = *f.set_error_info;
   const auto* known = proto::names::error_info(code);
@@ -69,7 +69,7 @@ void set_error_info(const RuleContext& ctx, std::vector<Finding>& out) {
 }
 
 void licensing(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.license_error) return;
   const uint32_t code = *f.license_error;
   const auto* known = proto::names::licensing_error(code);
@@ -94,7 +94,7 @@ void licensing(const RuleContext& ctx, std::vector<Finding>& out) {
 // A server's Disconnect Provider Ultimatum before the session ran, with no
 // Set Error Info or licensing error to explain it.
 void server_disconnect(const RuleContext& ctx, std::vector<Finding>& out) {
-  const auto& f = ctx.conn.inner;
+  const auto& f = *ctx.conn.inner;
   if (!f.dpu_at.seen() || f.dpu_from != model::Direction::server_to_client) return;
   if (f.phase >= RdpPhase::session_running || f.logon_at.seen()) return;
   if (f.set_error_info || f.license_error || (f.euar_result && *f.euar_result != 0)) return;
@@ -115,7 +115,7 @@ void server_disconnect(const RuleContext& ctx, std::vector<Finding>& out) {
 }  // namespace
 
 void rdp_sequence_rules(const RuleContext& ctx, std::vector<Finding>& out) {
-  if (!ctx.conn.inner.plaintext_seen) return;
+  if (!ctx.conn.inner->plaintext_seen) return;
   euar(ctx, out);
   set_error_info(ctx, out);
   licensing(ctx, out);

@@ -75,7 +75,7 @@ void Connection::install_decryptors(const FrameRef& at) {
 void Connection::inner_progress() {
   using model::EventKind;
   using model::RdpPhase;
-  const auto& f = summary_.inner;
+  const auto& f = *summary_.inner;
   const auto reached = [&](RdpPhase p) { return f.phase_at[static_cast<size_t>(p)]; };
   const auto milestone = [&](uint32_t bit, EventKind kind, const FrameRef& at, model::Direction from, bool failure,
                              uint64_t number) {

@@ -138,7 +138,7 @@ void Connection::DirectionHandler::on_encrypted_record(uint8_t content_type, uin
 void Connection::DirectionHandler::on_application_data(util::Bytes plaintext, const FrameRef& at) {
   auto& side = is_client() ? conn_.summary_.tls.decryption.client : conn_.summary_.tls.decryption.server;
   side.plaintext_bytes += plaintext.size();
-  conn_.inner_.on_application_data(conn_.summary_.inner, dir_, plaintext, at);  // issue 11 item 3
+  conn_.inner_.on_application_data(conn_.summary_.inner.mut(), dir_, plaintext, at);  // issue 11 item 3
   conn_.inner_progress();
 }
 

@@ -101,17 +101,16 @@ void KerberosWatch::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at
 void KerberosWatch::attach(model::ConnectionSummary& c) const {
   const int64_t from = c.first.time_us - kBefore_us;
   const int64_t to = std::min(c.last.time_us, c.first.time_us + kSetup_us);
-  auto& inner = c.inner;
   const auto mine = by_client_.find(c.client_ip);
   if (mine == by_client_.end()) return;
   for (const auto& e : mine->second) {
     if (e.at.time_us < from || e.at.time_us > to) continue;
     if (e.error) {
-      if (!relevant(e.err.sname) || inner.kerberos_errors.size() >= limits_.kerberos_attached) continue;
-      inner.kerberos_errors.push_back(e.err);
+      if (!relevant(e.err.sname) || c.inner->kerberos_errors.size() >= limits_.kerberos_attached) continue;
+      c.inner.mut().kerberos_errors.push_back(e.err);
     } else {
-      if (!relevant(e.req.sname) || inner.kerberos_requests.size() >= limits_.kerberos_attached) continue;
-      inner.kerberos_requests.push_back(e.req);
+      if (!relevant(e.req.sname) || c.inner->kerberos_requests.size() >= limits_.kerberos_attached) continue;
+      c.inner.mut().kerberos_requests.push_back(e.req);
     }
   }
 }

@@ -14,7 +14,7 @@ namespace rdpcap::session {
 
 struct Limits {
   // Capture-wide.
-  size_t max_connections = 50000;           // connections followed at once (full state, ~3.6 KB each)
+  size_t max_connections = 50000;           // connections followed at once (full state, ~2.1 KB each)
   size_t max_flows = 500000;                // flow table entries: followed connections, half-open RDP
                                             // flows (SYN only, compact: ~0.2 KB each), flows waiting for a
                                             // first payload, recently closed flows

@@ -67,7 +67,7 @@ std::string evidence(const rules::Finding& f, const std::string& key) {
 
 TEST_CASE("credssp.credentials_rejected: server FIN right after AUTHENTICATE, names NTLM and the NetBIOS server", "[rules][inner]") {
   model::ConnectionSummary c;
-  c.inner = sample01_until(17);  // NEGOTIATE, CHALLENGE, AUTHENTICATE; no pubKeyAuth
+  c.inner.mut() = sample01_until(17);  // NEGOTIATE, CHALLENGE, AUTHENTICATE; no pubKeyAuth
   c.tcp.server_fin = at(17);
   auto out = run(c);
   const auto* f = find(out, "credssp.credentials_rejected");
@@ -78,21 +78,21 @@ TEST_CASE("credssp.credentials_rejected: server FIN right after AUTHENTICATE, na
   CHECK(evidence(*f, "NTLM AUTHENTICATE user") == "CORP\\alice from workstation WS-ALICE");
   // The whole exchange (pubKeyAuth, authInfo) then a close: no finding.
   model::ConnectionSummary ok;
-  ok.inner = sample01_until(31);
+  ok.inner.mut() = sample01_until(31);
   ok.tcp.server_fin = at(35);
   CHECK(run(ok).empty());
   // The client closing is not a server rejection.
   model::ConnectionSummary client_left;
-  client_left.inner = sample01_until(17);
+  client_left.inner.mut() = sample01_until(17);
   client_left.tcp.client_fin = at(17);
   CHECK_FALSE(find(run(client_left), "credssp.credentials_rejected"));
 }
 
 TEST_CASE("credssp.error_code names the status and the side that sent it", "[rules][inner]") {
   model::ConnectionSummary c;
-  c.inner = sample01_until(17);
+  c.inner.mut() = sample01_until(17);
   session::InnerStream s;  // a fresh stream only for the server's errorCode TSRequest
-  s.on_application_data(c.inner, Direction::server_to_client, hex("300da003020106a4060204c0000234"), at(17));
+  s.on_application_data(c.inner.mut(), Direction::server_to_client, hex("300da003020106a4060204c0000234"), at(17));
   c.tcp.client_rst = at(18);  // the client's reset ends it; the server still refused
   auto out = run(c);
   const auto* f = find(out, "credssp.error_code");
@@ -105,27 +105,27 @@ TEST_CASE("credssp.error_code names the status and the side that sent it", "[rul
 
 TEST_CASE("credssp.version_mismatch (CVE-2018-0886) and kerberos_fallback", "[rules][inner]") {
   model::ConnectionSummary c;
-  c.inner.plaintext_seen = true;
-  c.inner.client_credssp_version = 6;
-  c.inner.server_credssp_version = 3;
-  c.inner.client_first_ts_request = at(10);
-  c.inner.server_first_ts_request = at(11);
+  c.inner.mut().plaintext_seen = true;
+  c.inner.mut().client_credssp_version = 6;
+  c.inner.mut().server_credssp_version = 3;
+  c.inner.mut().client_first_ts_request = at(10);
+  c.inner.mut().server_first_ts_request = at(11);
   c.tcp.client_fin = at(12);
   auto out = run(c);
   const auto* f = find(out, "credssp.version_mismatch");
   REQUIRE(f);
   CHECK(f->remediation.find("server") != std::string::npos);
-  c.inner.server_credssp_version = 5;
+  c.inner.mut().server_credssp_version = 5;
   CHECK_FALSE(find(run(c), "credssp.version_mismatch"));
 
   model::ConnectionSummary k;
-  k.inner.plaintext_seen = true;
-  k.inner.kerberos_attempted = true;
-  k.inner.kerberos_at = at(10);
-  k.inner.spn = "TERMSRV/10.0.0.5";
-  k.inner.ntlm_used = true;
-  k.inner.ntlm_after_kerberos = true;
-  k.inner.ntlm_at = at(12);
+  k.inner.mut().plaintext_seen = true;
+  k.inner.mut().kerberos_attempted = true;
+  k.inner.mut().kerberos_at = at(10);
+  k.inner.mut().spn = "TERMSRV/10.0.0.5";
+  k.inner.mut().ntlm_used = true;
+  k.inner.mut().ntlm_after_kerberos = true;
+  k.inner.mut().ntlm_at = at(12);
   const auto out_k = run(k);  // keep the findings alive while fb points into them
   const auto* fb = find(out_k, "credssp.kerberos_fallback");
   REQUIRE(fb);
@@ -134,45 +134,45 @@ TEST_CASE("credssp.version_mismatch (CVE-2018-0886) and kerberos_fallback", "[ru
 
 TEST_CASE("rdp.* sequence findings: EUAR, Set Error Info, licensing, DPU", "[rules][inner]") {
   model::ConnectionSummary c;
-  c.inner = sample01_until(31);
-  c.inner.euar_result = 5;
-  c.inner.euar_at = at(19);
+  c.inner.mut() = sample01_until(31);
+  c.inner.mut().euar_result = 5;
+  c.inner.mut().euar_at = at(19);
   auto out = run(c);
   REQUIRE(find(out, "rdp.authorization_denied"));
-  c.inner.euar_result = 0;
+  c.inner.mut().euar_result = 0;
   CHECK_FALSE(find(run(c), "rdp.authorization_denied"));
 
-  c.inner.set_error_info = 0xC;  // LOGOFF_BY_USER: normal
-  c.inner.set_error_info_at = at(40);
+  c.inner.mut().set_error_info = 0xC;  // LOGOFF_BY_USER: normal
+  c.inner.mut().set_error_info_at = at(40);
   CHECK_FALSE(find(run(c), "rdp.error_info"));
-  c.inner.set_error_info = 0x3;  // idle timeout: a warning code
+  c.inner.mut().set_error_info = 0x3;  // idle timeout: a warning code
   CHECK(find(run(c), "rdp.session_ended_by_server"));
-  c.inner.set_error_info = 0x9;
+  c.inner.mut().set_error_info = 0x9;
   const auto sei = run(c);
   const auto* e = find(sei, "rdp.error_info");
   REQUIRE(e);
   CHECK(e->title.find("ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES") != std::string::npos);
   CHECK(evidence(*e, "connection sequence reached") == "channel connection");
   CHECK(evidence(*e, "Disconnect Provider Ultimatum") == "from the client, reason user-requested");
-  c.inner.set_error_info.reset();
+  c.inner.mut().set_error_info.reset();
 
-  c.inner.license_error = 7;  // STATUS_VALID_CLIENT
-  c.inner.license_at = at(41);
+  c.inner.mut().license_error = 7;  // STATUS_VALID_CLIENT
+  c.inner.mut().license_at = at(41);
   CHECK_FALSE(find(run(c), "rdp.licensing_failed"));
-  c.inner.license_error = 6;
-  c.inner.license_state_transition = 1;
+  c.inner.mut().license_error = 6;
+  c.inner.mut().license_state_transition = 1;
   const auto lic = run(c);
   const auto* l = find(lic, "rdp.licensing_failed");
   REQUIRE(l);
   CHECK(l->title.find("ERR_NO_LICENSE_SERVER") != std::string::npos);
   CHECK(evidence(*l, "dwStateTransition") == "ST_TOTAL_ABORT");
-  c.inner.license_error.reset();
+  c.inner.mut().license_error.reset();
 
   // Sample 01's own DPU comes from the client: no finding; from the server during setup: one.
   CHECK_FALSE(find(run(c), "rdp.server_disconnected_during_setup"));
-  c.inner.dpu_from = Direction::server_to_client;
+  c.inner.mut().dpu_from = Direction::server_to_client;
   CHECK(find(run(c), "rdp.server_disconnected_during_setup"));
-  c.inner.phase = model::RdpPhase::session_running;
+  c.inner.mut().phase = model::RdpPhase::session_running;
   CHECK_FALSE(find(run(c), "rdp.server_disconnected_during_setup"));
 }
 
@@ -183,12 +183,12 @@ TEST_CASE("kerberos.kdc_error: failures reported, PREAUTH_REQUIRED is normal", "
   e.error_code = 25;
   e.kdc_ip = "192.0.2.53";
   e.sname = "krbtgt/CORP.EXAMPLE";
-  c.inner.kerberos_errors.push_back(e);
+  c.inner.mut().kerberos_errors.push_back(e);
   CHECK(run(c).empty());
   e.error_code = 24;
   e.at = at(7);
-  c.inner.kerberos_errors.push_back(e);
-  c.inner.kerberos_requests.push_back({at(6), 10, "krbtgt/CORP.EXAMPLE", "CORP.EXAMPLE"});
+  c.inner.mut().kerberos_errors.push_back(e);
+  c.inner.mut().kerberos_requests.push_back({at(6), 10, "krbtgt/CORP.EXAMPLE", "CORP.EXAMPLE"});
   const auto out = run(c);
   REQUIRE(out.size() == 1);
   CHECK(out[0].code == "kerberos.kdc_error");

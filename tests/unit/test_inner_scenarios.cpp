@@ -48,13 +48,13 @@ Run run(const std::string& prefix, uint32_t selected = 0x2, const session::Limit
   Run r;
   REQUIRE_FALSE(result.connections.empty());
   r.summary = result.connections[0].summary;
-  r.summary.inner = {};
+  r.summary.inner = {};  // an empty box
   session::InnerStream s(limits);
   if (r.summary.negotiation.confirm) selected = r.summary.negotiation.confirm->selected_protocol;
   s.set_selected_protocol(selected);
   for (const auto& rec : cap.records) {
     const auto bytes = hex(rec.hex);
-    s.on_application_data(r.summary.inner, rec.from_client ? Direction::client_to_server : Direction::server_to_client,
+    s.on_application_data(r.summary.inner.mut(), rec.from_client ? Direction::client_to_server : Direction::server_to_client,
                           bytes, {rec.frame, r.summary.first.time_us});
   }
   rules::ServerView view;
@@ -67,14 +67,14 @@ Run run(const std::string& prefix, uint32_t selected = 0x2, const session::Limit
     REQUIRE(rules::find_code(f.code));
     CHECK(rules::find_code(f.code)->severity == f.severity);
   }
-  CHECK(r.summary.inner.parse_error.empty());
+  CHECK(r.summary.inner->parse_error.empty());
   return r;
 }
 }  // namespace
 
 TEST_CASE("Scenario 25: server errorCode STATUS_LOGON_FAILURE after NTLM AUTHENTICATE", "[inner][scenarios]") {
   const auto r = run("25-");
-  const auto& f = r.summary.inner;
+  const auto& f = *r.summary.inner;
   CHECK(f.error_code == 0xC000006Du);
   CHECK(f.error_from == Direction::server_to_client);
   REQUIRE(f.ntlm_challenge);
@@ -90,8 +90,8 @@ TEST_CASE("Scenario 25: server errorCode STATUS_LOGON_FAILURE after NTLM AUTHENT
 
 TEST_CASE("Scenario 26: SEC_E_UNSUPPORTED_FUNCTION from the server, client resets", "[inner][scenarios]") {
   const auto r = run("26-");
-  CHECK(r.summary.inner.error_code == 0x80090302u);
-  CHECK(r.summary.inner.error_from == Direction::server_to_client);
+  CHECK(r.summary.inner->error_code == 0x80090302u);
+  CHECK(r.summary.inner->error_from == Direction::server_to_client);
   const auto* e = r.find("credssp.error_code");
   REQUIRE(e);
   CHECK(e->title.find("The server refused") != std::string::npos);
@@ -100,14 +100,14 @@ TEST_CASE("Scenario 26: SEC_E_UNSUPPORTED_FUNCTION from the server, client reset
 
 TEST_CASE("Scenario 27: Early User Authorization Result access denied (HYBRID_EX)", "[inner][scenarios]") {
   const auto r = run("27-", 0x8);
-  CHECK(r.summary.inner.euar_result == 5u);
-  CHECK(r.summary.inner.auth_info_at.seen());
+  CHECK(r.summary.inner->euar_result == 5u);
+  CHECK(r.summary.inner->auth_info_at.seen());
   CHECK(r.find("rdp.authorization_denied"));
 }
 
 TEST_CASE("Scenario 28: Set Error Info 0x9 after licensing STATUS_VALID_CLIENT", "[inner][scenarios]") {
   const auto r = run("28-");
-  const auto& f = r.summary.inner;
+  const auto& f = *r.summary.inner;
   CHECK(f.license_error == 7u);
   CHECK(f.set_error_info == 9u);
   CHECK(f.client_info_user == "alice");
@@ -123,17 +123,17 @@ TEST_CASE("Scenario 28: Set Error Info 0x9 after licensing STATUS_VALID_CLIENT",
 
 TEST_CASE("Scenario 29: licensing ERR_NO_LICENSE_SERVER, Set Error Info 0x101", "[inner][scenarios]") {
   const auto r = run("29-");
-  CHECK(r.summary.inner.license_error == 6u);
-  CHECK(r.summary.inner.license_state_transition == 1u);
-  CHECK(r.summary.inner.set_error_info == 0x101u);
+  CHECK(r.summary.inner->license_error == 6u);
+  CHECK(r.summary.inner->license_state_transition == 1u);
+  CHECK(r.summary.inner->set_error_info == 0x101u);
   CHECK(r.find("rdp.licensing_failed"));
   CHECK(r.find("rdp.error_info"));
 }
 
 TEST_CASE("Scenario 30: CredSSP v4 client against a v6 server", "[inner][scenarios]") {
   const auto r = run("30-");
-  CHECK(r.summary.inner.client_credssp_version == 4u);
-  CHECK(r.summary.inner.server_credssp_version == 6u);
+  CHECK(r.summary.inner->client_credssp_version == 4u);
+  CHECK(r.summary.inner->server_credssp_version == 6u);
   const auto* v = r.find("credssp.version_mismatch");
   REQUIRE(v);
   CHECK(v->remediation.find("client") != std::string::npos);
@@ -142,14 +142,14 @@ TEST_CASE("Scenario 30: CredSSP v4 client against a v6 server", "[inner][scenari
 
 TEST_CASE("Scenario 31: NTLM after a failed Kerberos pre-authentication, errorCode", "[inner][scenarios]") {
   const auto r = run("31-");
-  CHECK(r.summary.inner.ntlm_used);
-  CHECK(r.summary.inner.error_code.has_value());
+  CHECK(r.summary.inner->ntlm_used);
+  CHECK(r.summary.inner->error_code.has_value());
   CHECK(r.find("credssp.error_code"));
 }
 
 TEST_CASE("Scenario 32: SPNEGO with a Kerberos AP-REQ for TERMSRV/host, SEC_E_WRONG_PRINCIPAL", "[inner][scenarios]") {
   const auto r = run("32-");
-  const auto& f = r.summary.inner;
+  const auto& f = *r.summary.inner;
   CHECK(f.spnego);
   CHECK(f.kerberos_attempted);
   CHECK(f.spn == "TERMSRV/rdp01.corp.example");
@@ -168,8 +168,8 @@ TEST_CASE("Scenario 32 with Limits::max_offered_mechs 1: one SPNEGO mechanism ke
   session::Limits limits;
   limits.max_offered_mechs = 1;
   const auto r = run("32-", 0x2, limits);
-  CHECK(r.summary.inner.offered_mechs.size() == 1);
-  CHECK(r.summary.inner.spn == "TERMSRV/rdp01.corp.example");
+  CHECK(r.summary.inner->offered_mechs.size() == 1);
+  CHECK(r.summary.inner->spn == "TERMSRV/rdp01.corp.example");
 }
 
 TEST_CASE("Kerberos on port 88 in the clear: scenarios 31, 33, 34, 35", "[inner][scenarios][kerberos]") {
@@ -183,10 +183,10 @@ TEST_CASE("Kerberos on port 88 in the clear: scenarios 31, 33, 34, 35", "[inner]
   {
     const auto a = testing::analyze_file(dir + "31-kerberos-preauth-failed-then-ntlm.pcap");
     const auto& c = rdp(a);
-    REQUIRE(c.summary.inner.kerberos_errors.size() == 2);
-    CHECK(c.summary.inner.kerberos_errors[0].error_code == 25);
-    CHECK(c.summary.inner.kerberos_errors[1].error_code == 24);
-    CHECK(c.summary.inner.kerberos_errors[1].kdc_ip == "198.51.100.88");
+    REQUIRE(c.summary.inner->kerberos_errors.size() == 2);
+    CHECK(c.summary.inner->kerberos_errors[0].error_code == 25);
+    CHECK(c.summary.inner->kerberos_errors[1].error_code == 24);
+    CHECK(c.summary.inner->kerberos_errors[1].kdc_ip == "198.51.100.88");
     const auto* f = testing::finding(c, "kerberos.kdc_error");
     REQUIRE(f);
     CHECK(f->title.find("24 KDC_ERR_PREAUTH_FAILED") != std::string::npos);
@@ -194,11 +194,11 @@ TEST_CASE("Kerberos on port 88 in the clear: scenarios 31, 33, 34, 35", "[inner]
   {
     const auto a = testing::analyze_file(dir + "33-kerberos-no-spn-ntlm-fallback.pcap");
     const auto& c = rdp(a);
-    REQUIRE(c.summary.inner.kerberos_errors.size() == 1);
-    CHECK(c.summary.inner.kerberos_errors[0].error_code == 7);
-    CHECK(c.summary.inner.kerberos_errors[0].sname == "TERMSRV/rdp01.corp.example");
-    REQUIRE_FALSE(c.summary.inner.kerberos_requests.empty());
-    CHECK(c.summary.inner.kerberos_requests[0].sname == "TERMSRV/rdp01.corp.example");
+    REQUIRE(c.summary.inner->kerberos_errors.size() == 1);
+    CHECK(c.summary.inner->kerberos_errors[0].error_code == 7);
+    CHECK(c.summary.inner->kerberos_errors[0].sname == "TERMSRV/rdp01.corp.example");
+    REQUIRE_FALSE(c.summary.inner->kerberos_requests.empty());
+    CHECK(c.summary.inner->kerberos_requests[0].sname == "TERMSRV/rdp01.corp.example");
     CHECK(testing::has_finding(c, "kerberos.kdc_error"));
   }
   {
@@ -210,7 +210,7 @@ TEST_CASE("Kerberos on port 88 in the clear: scenarios 31, 33, 34, 35", "[inner]
   {
     const auto a = testing::analyze_file(dir + "35-kerberos-error-other-client.pcap");
     const auto& c = rdp(a);
-    CHECK(c.summary.inner.kerberos_errors.empty());
+    CHECK(c.summary.inner->kerberos_errors.empty());
     CHECK_FALSE(testing::has_finding(c, "kerberos.kdc_error"));
   }
 }

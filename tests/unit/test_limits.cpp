@@ -296,9 +296,9 @@ TEST_CASE("limits: a flow on another port keeps at most pending_flow_segments be
 // before the RDP connection's NLA.
 static const rdpcap::model::InnerFacts& sample31_inner(const session::AnalysisResult& r) {
   for (const auto& c : r.connections)
-    if (c.summary.server_port == 3389) return c.summary.inner;
+    if (c.summary.server_port == 3389) return *c.summary.inner;
   FAIL("no RDP connection");
-  return r.connections.at(0).summary.inner;
+  return *r.connections.at(0).summary.inner;
 }
 
 TEST_CASE("limits: the port-88 Kerberos watch honours its Limits fields", "[session][limits][kerberos]") {
