@@ -50,12 +50,19 @@ void KerberosWatch::message(util::Bytes msg, const std::string& src, const std::
   if (limits_.kerberos_events == 0) return;
   if (order_.size() >= limits_.kerberos_events) {
     auto oldest = by_client_.find(order_.front());
-    oldest->second.pop_front();
+    oldest->second.drop_oldest();
     if (oldest->second.empty()) by_client_.erase(oldest);
     order_.pop_front();
   }
   order_.push_back(e.client_ip);
-  by_client_[e.client_ip].push_back(std::move(e));
+  by_client_[e.client_ip].events.push_back(std::move(e));
+}
+
+void KerberosWatch::ClientEvents::drop_oldest() {
+  events[head++] = Event{};  // its strings freed now
+  if (head * 2 < events.size()) return;
+  events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(head));
+  head = 0;
 }
 
 void KerberosWatch::on_udp(const net::UdpDatagram& d, const model::FrameRef& at) {
@@ -103,7 +110,9 @@ void KerberosWatch::attach(model::ConnectionSummary& c) const {
   const int64_t to = std::min(c.last.time_us, c.first.time_us + kSetup_us);
   const auto mine = by_client_.find(c.client_ip);
   if (mine == by_client_.end()) return;
-  for (const auto& e : mine->second) {
+  const auto& kept = mine->second.events;
+  for (size_t i = mine->second.head; i < kept.size(); ++i) {
+    const Event& e = kept[i];
     if (e.at.time_us < from || e.at.time_us > to) continue;
     if (e.error) {
       if (!relevant(e.err.sname) || c.inner->kerberos_errors.size() >= limits_.kerberos_attached) continue;

@@ -56,13 +56,23 @@ class KerberosWatch {
     uint32_t next_seq = 0;
     std::vector<uint8_t> buf;
   };
+  // One client's events, oldest first: a vector and the first one still kept
+  // (a std::deque took ~600 bytes for a single event, and most clients have
+  // one or two). Dropping the oldest is amortized O(1): the dropped front is
+  // erased once it is half the vector.
+  struct ClientEvents {
+    std::vector<Event> events;
+    size_t head = 0;
+    bool empty() const { return head == events.size(); }
+    void drop_oldest();
+  };
   using HalfKey = std::tuple<std::string, uint16_t, std::string, uint16_t>;
   void message(util::Bytes msg, const std::string& src, const std::string& dst, bool from_kdc, const model::FrameRef& at);
 
   Limits limits_;
   // Kept events by client (a connection reads only its client's), and the
   // clients in arrival order so that the oldest event goes first at the cap.
-  std::unordered_map<std::string, std::deque<Event>> by_client_;
+  std::unordered_map<std::string, ClientEvents> by_client_;
   std::deque<std::string> order_;
   std::map<HalfKey, Half> tcp_;
 };

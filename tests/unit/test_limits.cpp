@@ -328,6 +328,21 @@ TEST_CASE("limits: the port-88 Kerberos watch honours its Limits fields", "[sess
     CHECK(in.kerberos_errors[0].error_code == 24);
     CHECK(in.kerberos_requests.empty());
   }
+  {
+    // In arrival order: request, error 25, request, error 24. The newest
+    // three, then the newest two (the oldest dropped one by one).
+    const auto three = run([](session::Limits& l) { l.kerberos_events = 3; });
+    const auto& in3 = sample31_inner(three);
+    REQUIRE(in3.kerberos_errors.size() == 2);
+    CHECK(in3.kerberos_errors[0].error_code == 25);
+    CHECK(in3.kerberos_errors[1].error_code == 24);
+    CHECK(in3.kerberos_requests.size() == 1);
+    const auto two = run([](session::Limits& l) { l.kerberos_events = 2; });
+    const auto& in2 = sample31_inner(two);
+    REQUIRE(in2.kerberos_errors.size() == 1);
+    CHECK(in2.kerberos_errors[0].error_code == 24);
+    CHECK(in2.kerberos_requests.size() == 1);
+  }
   for (const auto& none : {+[](session::Limits& l) { l.kerberos_events = 0; },
                            +[](session::Limits& l) { l.kerberos_tcp_streams = 0; },
                            +[](session::Limits& l) { l.kerberos_message_bytes = 16; }}) {
