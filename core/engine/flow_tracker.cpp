@@ -39,6 +39,7 @@ void FlowTracker::finalize(Flow& flow, EndReason why) {
 
 FlowTracker::FlowIt FlowTracker::erase(FlowIt it) {
   if (it->second.kind == Flow::Kind::closed) --closed_flows_;
+  if (it->second.idle_ended) idle_ended_.erase(it->first);
   return flows_.erase(it);
 }
 
@@ -68,7 +69,8 @@ FlowTracker::Flow* FlowTracker::start_connection(const FlowKey& key, const net::
   flow.conn->set_keys(options_.keys);
   flow.pending.clear();
   flow.pending.shrink_to_fit();
-  flow.idle_ended = {};
+  if (flow.idle_ended) idle_ended_.erase(key);
+  flow.idle_ended = false;
   flow.last_us = now;
   flow.retained = 0;
   ++live_;
@@ -159,7 +161,7 @@ void FlowTracker::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at) 
         return;
       case Flow::Kind::closed:
         if (!syn_only) {
-          if (flow.idle_ended.first.seen() && continue_idle_ended(it, seg, at)) return;
+          if (flow.idle_ended && continue_idle_ended(it, seg, at)) return;
           flow.last_us = at.time_us;
           return;
         }
@@ -221,7 +223,7 @@ void FlowTracker::on_tcp(const net::TcpSegment& seg, const model::FrameRef& at) 
 bool FlowTracker::continue_idle_ended(FlowIt it, const net::TcpSegment& seg, const model::FrameRef& at) {
   if (seg.payload.empty() && !(seg.flags & net::tcp_flag::rst)) return false;
   const FlowKey key = it->first;
-  const Flow::IdleEnded earlier = it->second.idle_ended;
+  const IdleEnded earlier = idle_ended_.at(key);
   const bool client_is_source = compact(key, seg, at).from_a == earlier.client_is_a;
   const bool by_port = is_rdp_port(client_is_source ? seg.dport : seg.sport);
   Flow* flow = start_connection(key, seg, client_is_source, by_port, at.time_us);
@@ -305,12 +307,12 @@ void FlowTracker::sweep(const model::FrameRef& end_at, int64_t now_us) {
     Flow& f = it->second;
     const int64_t idle = now_us - f.last_us;
     const bool followed = f.kind == Flow::Kind::live || f.kind == Flow::Kind::half_open;
-    if (!followed && idle > (f.idle_ended.first.seen() ? kIdleEndedMarker_us : kQuietFlow_us)) {
+    if (!followed && idle > (f.idle_ended ? kIdleEndedMarker_us : kQuietFlow_us)) {
       it = erase(it);
       continue;
     }
     if (followed && options_.limits.idle_timeout_us > 0 && idle > options_.limits.idle_timeout_us) {
-      Flow::IdleEnded ended;  // what its continuation will need, if it has one
+      IdleEnded ended;  // what its continuation will need, if it has one
       if (f.kind == Flow::Kind::live) {
         ended.first = f.conn->summary().first;
         ended.last = f.conn->summary().last;
@@ -319,7 +321,8 @@ void FlowTracker::sweep(const model::FrameRef& end_at, int64_t now_us) {
       }
       end_flow(it, end_at, EndReason::idle_timeout);  // leaves it closed
       if (ended.first.seen() && it->second.kind == Flow::Kind::closed) {
-        it->second.idle_ended = ended;  // kept as a marker
+        idle_ended_[it->first] = ended;  // kept as a marker
+        it->second.idle_ended = true;
         ++it;
       } else {
         it = erase(it);
@@ -333,6 +336,7 @@ void FlowTracker::sweep(const model::FrameRef& end_at, int64_t now_us) {
 void FlowTracker::end_all(const model::FrameRef& last) {
   for (auto it = flows_.begin(); it != flows_.end(); ++it) end_flow(it, last, EndReason::capture_end);
   flows_.clear();
+  idle_ended_.clear();
   closed_flows_ = 0;
 }
 

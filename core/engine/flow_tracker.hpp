@@ -39,6 +39,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/analyzer.hpp"
@@ -87,18 +88,21 @@ class FlowTracker {
     uint8_t flags = 0;
     bool from_a = false;  // sent by key.a:key.port_a
   };
+  // A closed flow the idle timeout ended (live capture): its later packets
+  // continue it (Connection::set_continues), kept for kIdleEndedMarker_us.
+  struct IdleEnded {
+    model::FrameRef first, last;  // of the part that ended
+    bool client_is_a = false;     // the client is key.a:key.port_a
+  };
+  // One table entry; a closed marker (most entries when connections are many
+  // and short) is 56 bytes of it.
   struct Flow {
-    enum class Kind { live, closed, pending, half_open } kind = Kind::pending;
+    enum class Kind : uint8_t { live, closed, pending, half_open } kind = Kind::pending;
+    bool idle_ended = false;  // a closed marker with an entry in idle_ended_
     std::unique_ptr<session::Connection> conn;
     std::vector<PendingSegment> pending;
     int64_t last_us = 0;
     size_t retained = 0;  // conn->retained_bytes() when last measured (counted in buffered_total_)
-    // A closed flow the idle timeout ended (live capture): its later packets
-    // continue it (Connection::set_continues), kept for kIdleEndedMarker_us.
-    struct IdleEnded {
-      model::FrameRef first, last;  // of the part that ended (first.seen(): a marker)
-      bool client_is_a = false;     // the client is key.a:key.port_a
-    } idle_ended;
   };
   using FlowIt = session::FlowTable<Flow>::iterator;
   using FlowKey = session::FlowKey;
@@ -124,6 +128,7 @@ class FlowTracker {
   FlowListener& listener_;
   const bool notify_touched_;
   session::FlowTable<Flow> flows_;
+  std::unordered_map<FlowKey, IdleEnded, session::FlowKeyHash> idle_ended_;  // live capture only
   std::array<uint64_t, 1024> rdp_port_bits_{};
   size_t closed_flows_ = 0;    // closed markers in flows_
   size_t buffered_total_ = 0;  // sum of Flow::retained over live flows
