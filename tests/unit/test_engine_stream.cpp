@@ -164,9 +164,15 @@ TEST_CASE("Streaming: every connection reaches the sink, and sink + amendments =
       for (size_t i = 0; i < r.findings.size(); ++i)
         CHECK(engine::finding_digest(r.findings[i]) == engine::finding_digest(final->findings[i]));
     }
-    // One record per server with the connections that ended there.
+    // One record per server with the connections that ended there, named
+    // as its connections name it (IPv6 without brackets).
+    std::set<std::pair<std::string, uint16_t>> servers_seen;
+    for (const auto& [id, r] : rec.by_id) servers_seen.insert({r.summary.server_ip, r.summary.server_port});
     uint64_t per_server = 0;
-    for (const auto& s : rec.servers) per_server += s.connections;
+    for (const auto& s : rec.servers) {
+      CHECK(servers_seen.count({s.server_ip, s.server_port}) == 1);
+      per_server += s.connections;
+    }
     CHECK(per_server == rec.by_id.size());
   }
   CHECK(amended > 0);  // a ClientHello never answered, amended with what the server accepted later
