@@ -105,14 +105,13 @@ void JsonDocumentStream::on_connection(const engine::ConnectionResult& r, engine
 }
 
 // The text of `r` appended to the spool, for entry `e`.
-bool JsonDocumentStream::spool(Entry& e, const engine::ConnectionResult& r) {
+void JsonDocumentStream::spool(Entry& e, const engine::ConnectionResult& r) {
   const std::string_view rest = element_after_id(r, piece_);
   if (rest.empty()) failed_ = true;
   e.offset = spool_size_;
   e.length = static_cast<uint32_t>(rest.size());
   if (std::fwrite(rest.data(), 1, rest.size(), spool_) != rest.size()) failed_ = true;
   spool_size_ += rest.size();
-  return !failed_;
 }
 
 namespace {

@@ -37,8 +37,9 @@ class JsonDocumentStream final : public engine::ResultSink {
   void on_final(const engine::ConnectionResult& result) override;
 
   // `result`: what finish() returned (its statistics and notes; its
-  // connections are empty, they came through on_final). Without final_newline the document ends with "}" (inside the
-  // several-captures wrapper). Returns false when the spool could not be
+  // connections are empty, they came through on_final). Without
+  // final_newline the document ends with "}" (inside the several-captures
+  // wrapper). Returns false when the spool could not be
   // written or read back (the document is then incomplete; the caller says so).
   bool write(const session::AnalysisResult& result, const std::string& capture_name, std::FILE* out,
              bool final_newline);
@@ -60,7 +61,7 @@ class JsonDocumentStream final : public engine::ResultSink {
   };
   void fill(Entry& e, const engine::ConnectionResult& r);
   void sort_index();
-  bool spool(Entry& e, const engine::ConnectionResult& r);
+  void spool(Entry& e, const engine::ConnectionResult& r);
 
   std::FILE* spool_ = nullptr;
   util::StdioBuffer spool_buffer_;  // destroyed after ~JsonDocumentStream() closes spool_

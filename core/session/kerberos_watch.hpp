@@ -37,7 +37,7 @@ class KerberosWatch {
   static bool is_kerberos(uint16_t sport, uint16_t dport) { return sport == kPort || dport == kPort; }
   void on_tcp(const net::TcpSegment& seg, const model::FrameRef& at);
   void on_udp(const net::UdpDatagram& d, const model::FrameRef& at);
-  // Adds the errors and requests of c's client within c's setup window to c.inner->
+  // Adds the errors and requests of c's client within c's setup window to c.inner.
   // Call once per connection (at its end: the window closes at its last frame).
   void attach(model::ConnectionSummary& c) const;
   // Whether any error or request of this client is kept (attach would add something only then).
