@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& n : facts.san_dns) (void)util::escape_text(n);
   (void)text::utc_seconds(facts.not_before);
   (void)text::utc_seconds(facts.not_after);
-  std::vector<x509::CertificateFacts> chain{facts};
+  x509::CertificateChain chain{facts};
   (void)text::event_text(model::events::certificate(chain, 1, {}));
   return 0;
 }

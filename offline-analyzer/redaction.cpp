@@ -154,7 +154,8 @@ void redact_result(session::AnalysisResult& result, const Secrets& secrets) {
       mask(in.client_info_domain);
       if (in.client_gcc) r(in.client_gcc->client_name);
     }
-    for (auto& cert : sum.tls.certificates) {
+    for (size_t i = 0; i < sum.tls.certificates.size(); ++i) {
+      auto& cert = sum.tls.certificates.mut(i);
       r(cert.subject), r(cert.subject_cn), r(cert.issuer);
       for (auto& d : cert.san_dns) r(d);
     }

@@ -152,7 +152,7 @@ struct Analyzer::Impl final : FlowListener {
         job.summary.server_port = s.server_port;
         job.summary.ipv6 = s.ipv6;
         job.summary.tls.certificate_at = s.tls.certificate_at;
-        job.summary.tls.certificates.push_back(s.tls.certificates.front());
+        job.summary.tls.certificates.push_back(s.tls.certificates.shared(0));
         ends->push(std::move(job));
       } else {
         view.add_certificate(s);

@@ -16,6 +16,7 @@
 #include "proto/gcc.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "tls/tls_messages.hpp"
+#include "x509/certificate_chain.hpp"
 #include "x509/certificate_facts.hpp"
 
 namespace rdpcap::model {
@@ -123,7 +124,7 @@ struct TlsFacts {
   FrameRef hello_retry_at;
   std::optional<tls::ServerHello> server_hello;
   FrameRef server_hello_at;
-  std::vector<x509::CertificateFacts> certificates;  // leaf first (bounded)
+  x509::CertificateChain certificates;  // leaf first (bounded), each shared with the certificate cache
   FrameRef certificate_at;
   std::optional<tls::CertificateRequest> certificate_request;
   FrameRef certificate_request_at;

@@ -87,7 +87,10 @@ size_t approx_bytes(const ConnectionSummary& c) {
   if (t.hello_retry) n += vec_bytes(t.hello_retry->extension_types);
   if (t.server_hello) n += vec_bytes(t.server_hello->extension_types);
   if (const auto& r = t.certificate_request) n += vec_bytes(r->certificate_types) + vec_bytes(r->signature_algorithms);
-  n += vec_bytes(t.certificates) + vec_bytes(t.alerts) + str_bytes(t.client_error) + str_bytes(t.server_error);
+  // A chain's facts are shared with the certificate cache and other connections: counted as if
+  // this summary owned them (an upper bound).
+  n += t.certificates.size() * (sizeof(x509::CertificateChain::Shared) + sizeof(x509::CertificateFacts)) +
+       vec_bytes(t.alerts) + str_bytes(t.client_error) + str_bytes(t.server_error);
   for (const auto& f : t.certificates)
     n += str_bytes(f.parse_error) + str_bytes(f.subject) + str_bytes(f.subject_cn) + str_bytes(f.issuer) +
          str_bytes(f.serial_hex) + str_bytes(f.key_type) + str_bytes(f.ec_curve) + str_bytes(f.signature_algorithm) +

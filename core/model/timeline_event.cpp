@@ -47,7 +47,7 @@ TimelineEvent server_hello(const tls::ServerHello& hello, const FrameRef& at) {
   return e;
 }
 
-TimelineEvent certificate(const std::vector<x509::CertificateFacts>& chain, size_t sent, const FrameRef& at) {
+TimelineEvent certificate(const x509::CertificateChain& chain, size_t sent, const FrameRef& at) {
   TimelineEvent e = simple(EventKind::certificate, at, Direction::server_to_client);
   e.number = sent;
   e.flag = !chain.empty();

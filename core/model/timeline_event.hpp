@@ -10,7 +10,7 @@
 #include "util/frame_ref.hpp"
 #include "proto/rdp_negotiation.hpp"
 #include "tls/tls_messages.hpp"
-#include "x509/certificate_facts.hpp"
+#include "x509/certificate_chain.hpp"
 
 namespace rdpcap::model {
 
@@ -94,7 +94,7 @@ TimelineEvent connection_confirm(const proto::ConnectionConfirm& cc, const Frame
 TimelineEvent client_hello(const tls::ClientHello& hello, const FrameRef& at);
 TimelineEvent server_hello(const tls::ServerHello& hello, const FrameRef& at);
 // `chain` as kept (possibly cut at its cap), `sent` as sent.
-TimelineEvent certificate(const std::vector<x509::CertificateFacts>& chain, size_t sent, const FrameRef& at);
+TimelineEvent certificate(const x509::CertificateChain& chain, size_t sent, const FrameRef& at);
 TimelineEvent alert(const tls::Alert& alert, bool encrypted, const FrameRef& at, Direction from);
 TimelineEvent icmp(bool v6, uint8_t type, uint8_t code, const FrameRef& at);
 }  // namespace events

@@ -35,10 +35,10 @@ constexpr const char* kCausePriority[] = {
 
 const Finding* primary_cause(const std::vector<Finding>& findings) {
   for (const char* code : kCausePriority) {
-    const std::string prefix(code);
+    const std::string_view prefix(code);
     const bool is_prefix = prefix.back() == '.';
     for (const auto& f : findings)
-      if (is_prefix ? f.code.rfind(prefix, 0) == 0 : f.code == prefix) return &f;
+      if (is_prefix ? std::string_view(f.code).starts_with(prefix) : f.code == prefix) return &f;
   }
   for (const auto& f : findings)
     if (f.severity == Severity::error) return &f;
@@ -47,7 +47,7 @@ const Finding* primary_cause(const std::vector<Finding>& findings) {
 
 Outcome outcome_for(const model::ConnectionSummary& c, const Finding* cause) {
   using model::Stage;
-  const std::string code = cause ? cause->code : "";
+  const std::string_view code = cause ? std::string_view(cause->code) : std::string_view();
   if (code == "capture.one_sided") return Outcome::incomplete;
   if (code == "proxy.socks_refused") return Outcome::failed_tcp;
   if (code.rfind("tcp.refused", 0) == 0 || code == "tcp.icmp_unreachable" || code == "tcp.syn_unanswered" ||

@@ -17,7 +17,7 @@ struct DerHash {
 
 struct Cache {
   // Keyed by the DER's bytes: hashed by std::hash, compared whole on a match.
-  std::unordered_map<std::string, CertificateFacts, DerHash, std::equal_to<>> facts;
+  std::unordered_map<std::string, CertificateChain::Shared, DerHash, std::equal_to<>> facts;
   CertificateCacheStats stats;
 };
 
@@ -28,8 +28,8 @@ Cache& cache() {
 
 }  // namespace
 
-CertificateFacts read_certificate_cached(util::Bytes der) {
-  if (der.empty() || der.size() > kCertificateCacheMaxDer) return read_certificate(der);
+CertificateChain::Shared read_certificate_cached(util::Bytes der) {
+  if (der.empty() || der.size() > kCertificateCacheMaxDer) return std::make_shared<CertificateFacts>(read_certificate(der));
   Cache& c = cache();
   const std::string_view key(reinterpret_cast<const char*>(der.data()), der.size());
   if (auto it = c.facts.find(key); it != c.facts.end()) {
@@ -37,7 +37,7 @@ CertificateFacts read_certificate_cached(util::Bytes der) {
     return it->second;
   }
   ++c.stats.misses;
-  CertificateFacts f = read_certificate(der);
+  CertificateChain::Shared f = std::make_shared<CertificateFacts>(read_certificate(der));
   if (c.facts.size() >= kCertificateCacheEntries) c.facts.clear();
   c.facts.emplace(std::string(key), f);
   return f;

@@ -14,6 +14,7 @@
 #include <cstddef>
 
 #include "util/byte_reader.hpp"
+#include "x509/certificate_chain.hpp"
 #include "x509/certificate_facts.hpp"
 
 namespace rdpcap::x509 {
@@ -22,8 +23,8 @@ constexpr size_t kCertificateCacheEntries = 256;
 constexpr size_t kCertificateCacheMaxDer = 16 * 1024;  // real server certificates: 1-3 KB
 
 // read_certificate(der), from the cache when this DER was read before on
-// this thread.
-CertificateFacts read_certificate_cached(util::Bytes der);
+// this thread: the facts the cache keeps, shared, never copied.
+CertificateChain::Shared read_certificate_cached(util::Bytes der);
 
 // For tests and the bench: lookups answered from the cache / parsed, on this thread.
 struct CertificateCacheStats {

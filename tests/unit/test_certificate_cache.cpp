@@ -60,7 +60,7 @@ TEST_CASE("The cache answers only for the same bytes; certificates over its size
   std::vector<uint8_t> b = a;
   b[b.size() - 3] ^= 0x01;  // one byte of the signature: another certificate, same length
   const std::vector<uint8_t> big(x509::kCertificateCacheMaxDer + 1, 0x30);
-  x509::CertificateFacts fa, fb, fa2, fbig;
+  x509::CertificateChain::Shared fa, fb, fa2, fbig;
   x509::CertificateCacheStats stats, after;
   std::thread([&] {  // a thread of its own: an empty cache (Catch assertions stay in this thread)
     fa = x509::read_certificate_cached(a);
@@ -74,12 +74,13 @@ TEST_CASE("The cache answers only for the same bytes; certificates over its size
   CHECK(stats.misses == 2);
   CHECK(stats.hits == 1);
   CHECK(stats.entries == 2);
-  CHECK(fa.parsed);
-  CHECK(same(fa, x509::read_certificate(a)));
-  CHECK(same(fb, x509::read_certificate(b)));
-  CHECK(fb.sha256_fingerprint != fa.sha256_fingerprint);
-  CHECK(same(fa2, fa));
-  CHECK(same(fbig, x509::read_certificate(big)));
+  REQUIRE((fa && fb && fa2 && fbig));
+  CHECK(fa->parsed);
+  CHECK(same(*fa, x509::read_certificate(a)));
+  CHECK(same(*fb, x509::read_certificate(b)));
+  CHECK(fb->sha256_fingerprint != fa->sha256_fingerprint);
+  CHECK(fa2 == fa);  // the same facts handed out again, not a copy
+  CHECK(same(*fbig, x509::read_certificate(big)));
   CHECK(after.entries == 2);
   CHECK(after.misses == 2);
   CHECK(after.hits == 1);
