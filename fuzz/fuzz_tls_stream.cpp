@@ -23,7 +23,7 @@ namespace {
 class Recorder final : public tls::TlsObserver {
  public:
   std::string log;
-  void on_client_hello(const tls::ClientHello& h, const model::FrameRef&) override {
+  void on_client_hello(tls::ClientHello&& h, const model::FrameRef&) override {
     log += "CH " + text::event_text(model::events::client_hello(h, {})) + util::escape_text(h.sni) + "\n";
     for (const auto& a : h.alpn) (void)util::sanitize_utf8(a);
     (void)h.max_offered_version();

@@ -42,7 +42,7 @@ class Connection::DirectionHandler final : public net::StreamSink, public tls::T
   void set_decryptor(std::unique_ptr<tls::RecordDecryptor> d) { tls_.set_decryptor(std::move(d)); }
 
   // tls::TlsObserver (direction_tls.cpp)
-  void on_client_hello(const tls::ClientHello& hello, const model::FrameRef& at) override;
+  void on_client_hello(tls::ClientHello&& hello, const model::FrameRef& at) override;
   void on_server_hello(const tls::ServerHello& hello, const model::FrameRef& at) override;
   void on_certificates(const std::vector<util::Bytes>& certs, const model::FrameRef& at) override;
   void on_certificate_request(const tls::CertificateRequest& req, const model::FrameRef& at) override;

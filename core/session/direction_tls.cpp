@@ -13,16 +13,16 @@ using model::EventKind;
 using model::FrameRef;
 namespace events = model::events;
 
-void Connection::DirectionHandler::on_client_hello(const tls::ClientHello& hello, const FrameRef& at) {
+void Connection::DirectionHandler::on_client_hello(tls::ClientHello&& hello, const FrameRef& at) {
   auto& t = conn_.summary_.tls;
   if (!is_client()) return;
   ++t.client_hello_count;
-  if (!t.client_hello) {
-    t.client_hello = hello;
-    t.client_hello_at = at;
-  }
   conn_.on(PhaseEvent::client_hello);
   conn_.note(events::client_hello(hello, at));
+  if (!t.client_hello) {
+    t.client_hello = std::move(hello);
+    t.client_hello_at = at;
+  }
 }
 
 void Connection::DirectionHandler::on_server_hello(const tls::ServerHello& hello, const FrameRef& at) {

@@ -3,6 +3,7 @@
 // the length-prefixed lists they share. Not part of the tls layer's API.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -130,6 +131,7 @@ inline bool vector16_filling(Cursor& c, Cursor& out, const char* what) {
 // kMaxListEntries, sets *truncated when more were present.
 inline bool read_u16_list(Cursor& list, std::vector<uint16_t>& out, bool* truncated, const char* what) {
   if (list.remaining() % 2 != 0) return list.invalid(std::string(what) + " length is odd");
+  out.reserve(std::min(out.size() + list.remaining() / 2, kMaxListEntries));  // one allocation, bounded
   while (!list.empty()) {
     uint16_t v = 0;
     if (!list.u16(v, what)) return false;
@@ -163,6 +165,7 @@ bool parse_extensions(Cursor& msg, std::vector<uint16_t>& types, bool* truncated
     return msg.expect_end("message after extensions");
   }
   if (!msg.sub(total, exts, "extensions")) return false;
+  types.reserve(std::min(types.size() + total / 4, kMaxListEntries));  // an extension takes 4 bytes at least
   while (!exts.empty()) {
     uint16_t type = 0, len = 0;
     if (!exts.u16(type, "extension type") || !exts.u16(len, "extension length")) return msg.adopt(exts);

@@ -155,6 +155,7 @@ util::ParseResult<ClientHello> parse_client_hello(util::Bytes body) {
   {
     Bytes suites;
     if (!c.bytes(cs_len, suites, "cipher_suites")) return c.failure<ClientHello>();
+    ch.cipher_suites.reserve(std::min(suites.size() / 2, kMaxListEntries));  // one allocation, bounded
     for (size_t i = 0; i + 1 < suites.size(); i += 2) {
       if (ch.cipher_suites.size() < kMaxListEntries)
         ch.cipher_suites.push_back(static_cast<uint16_t>((suites[i] << 8) | suites[i + 1]));

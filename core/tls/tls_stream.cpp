@@ -159,7 +159,7 @@ void TlsStream::on_sslv2_record(Bytes record, const util::FrameRef& at, TlsObser
     auto r = parse_sslv2_client_hello(record);
     if (!r.is_ok()) return malformed("CLIENT-HELLO", r);
     sslv2_client_hello_ = true;
-    obs.on_client_hello(r.value().hello, at);
+    obs.on_client_hello(std::move(r.value().hello), at);
     return;
   }
   if (first_ && type == 4) {

@@ -18,7 +18,8 @@ namespace rdpcap::tls {
 class TlsObserver {
  public:
   virtual ~TlsObserver() = default;
-  virtual void on_client_hello(const ClientHello&, const util::FrameRef&) {}
+  // The parsed message is the observer's to keep (move from it).
+  virtual void on_client_hello(ClientHello&&, const util::FrameRef&) {}
   virtual void on_server_hello(const ServerHello&, const util::FrameRef&) {}
   // DER certificates in the order sent (leaf first); views valid during the call.
   virtual void on_certificates(const std::vector<util::Bytes>&, const util::FrameRef&) {}

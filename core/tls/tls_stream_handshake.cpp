@@ -104,7 +104,7 @@ void TlsStream::dispatch_message(uint8_t type, Bytes body, const util::FrameRef&
       if (!r.is_ok()) return malformed("ClientHello", r);
       for (uint16_t v : r.value().supported_versions)
         if (is_tls13(v)) offered_tls13_ = true;
-      obs.on_client_hello(r.value(), at);
+      obs.on_client_hello(std::move(r.value()), at);
       return;
     }
     case HandshakeType::server_hello: {

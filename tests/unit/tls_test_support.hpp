@@ -184,7 +184,7 @@ class Recorder : public rdpcap::tls::TlsObserver {
   std::vector<std::string> errors;
   std::vector<uint64_t> error_offsets;
 
-  void on_client_hello(const rdpcap::tls::ClientHello& ch, const rdpcap::model::FrameRef& at) override {
+  void on_client_hello(rdpcap::tls::ClientHello&& ch, const rdpcap::model::FrameRef& at) override {
     client_hellos.push_back(ch);
     add(std::string("CH ") + hex4(ch.legacy_version) + " suites=" + std::to_string(ch.cipher_suites.size()) +
             (ch.sslv2_format ? " sslv2" : ""),
