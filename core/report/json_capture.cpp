@@ -21,7 +21,7 @@ void write_server_entries(W& w, const std::map<std::string, ServerEntry>& server
     w.begin_object().field("server", server).key("connections").begin_array();
     for (uint64_t id : e.ids) w.value(id);
     w.end_array().key("outcomes").begin_object();  // never empty: a server has a connection
-    for (const auto& [o, n] : e.outcomes) w.field(o, n);
+    for (const auto& [o, n] : e.outcomes) w.field(JsonKey::any(o), n);
     w.end_object().key("tls_completed").begin_array();
     for (const auto& [what, n] : e.completed) w.begin_object().field("tls", what).field("handshakes", n).end_object();
     w.end_array().end_object();

@@ -13,7 +13,7 @@ namespace rdpcap::report::json {
 namespace {
 
 // {"code": N, "name": "..."|null, "label": "..."} or null.
-void code_text(W& w, std::string_view key, const std::optional<uint32_t>& c,
+void code_text(W& w, JsonKey key, const std::optional<uint32_t>& c,
                const proto::names::CodeText* (*lookup)(uint32_t)) {
   if (!c) {
     w.field_null(key);

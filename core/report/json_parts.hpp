@@ -24,7 +24,7 @@ namespace rdpcap::report::json {
 using W = JsonWriter;
 
 // A capture time as text::iso_time() says it, without an allocation.
-inline W& time_field(W& w, std::string_view key, int64_t time_us) {
+inline W& time_field(W& w, JsonKey key, int64_t time_us) {
   const text::TimeChars t = text::iso_time_chars(time_us);
   return w.field(key, t.view());
 }
@@ -37,10 +37,10 @@ inline void frame(W& w, const model::FrameRef& r) {
   }
   time_field(w.begin_object().field("frame", r.frame), "time", r.time_us).end_object();
 }
-inline void frame_field(W& w, std::string_view key, const model::FrameRef& r) { frame(w.key(key), r); }
+inline void frame_field(W& w, JsonKey key, const model::FrameRef& r) { frame(w.key(key), r); }
 
 // A member holding a capture string, or null when the string is empty.
-inline void text_or_null(W& w, std::string_view key, const std::string& s) {
+inline void text_or_null(W& w, JsonKey key, const std::string& s) {
   if (s.empty())
     w.field_null(key);
   else

@@ -14,7 +14,7 @@ namespace rdpcap::report::json {
 
 namespace {
 
-void u16_list(W& w, std::string_view key, const std::vector<uint16_t>& values) {
+void u16_list(W& w, JsonKey key, const std::vector<uint16_t>& values) {
   w.key(key).begin_array();
   for (uint16_t v : values) w.value(v);
   w.end_array();
@@ -114,14 +114,14 @@ void certificate(W& w, const x509::CertificateFacts& c) {
   recent.write(w, c, c.der_size <= 16 * 1024, certificate_uncached);  // real server certificates: 1-3 KB
 }
 
-void encrypted_traffic(W& w, std::string_view key, const model::EncryptedTraffic& e) {
+void encrypted_traffic(W& w, JsonKey key, const model::EncryptedTraffic& e) {
   w.key(key).begin_object().field("records", e.records).field("bytes", e.bytes);
   frame_field(w, "first", e.first);
   frame_field(w, "last", e.last);
   w.end_object();
 }
 
-void decryption_side(W& w, std::string_view key, const model::DecryptionSide& s) {
+void decryption_side(W& w, JsonKey key, const model::DecryptionSide& s) {
   w.key(key).begin_object().field("keys", s.keys).field("records", s.records).field("application_data_bytes", s.plaintext_bytes);
   if (s.failed) {
     frame_field(w, "failed_at", s.failed_at);

@@ -197,9 +197,10 @@ char* JsonWriter::before_value_to(char* p) {
   return separator_to(p);
 }
 
-JsonWriter& JsonWriter::key(std::string_view name) {
+JsonWriter& JsonWriter::key(JsonKey key) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
-  if (name.size() <= kShortString && shallow() && all_plain(name)) {  // one append: separator, "name", colon
+  const std::string_view name = key.view();
+  if (name.size() <= kShortString && shallow() && (key.plain() || all_plain(name))) {  // one append: separator, "name", colon
     char buf[kMaxSeparator + 1 + kShortString + 3];  // separator, quote, name, quote, colon, space
     char* p = separator_to(buf);
     *p++ = '"';

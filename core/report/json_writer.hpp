@@ -33,6 +33,30 @@
 
 namespace rdpcap::report {
 
+// An object member's name. From a string literal (the reports' own names) it
+// is checked when the program is compiled: a name that would need escaping
+// does not compile, and key() copies it without looking at its bytes (that
+// look was about a twentieth of writing a connection). Any other name goes
+// through JsonKey::any() and is escaped as a string value is.
+class JsonKey {
+ public:
+  template <size_t N>
+  consteval JsonKey(const char (&name)[N]) : name_(name, N - 1), plain_(true) {  // NOLINT: implicit on purpose
+    for (size_t i = 0; i + 1 < N; ++i) {
+      const auto c = static_cast<unsigned char>(name[i]);
+      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') throw "a JSON key literal must be printable ASCII without quote or backslash";
+    }
+  }
+  static JsonKey any(std::string_view name) { return JsonKey(name, false); }
+  constexpr std::string_view view() const { return name_; }
+  constexpr bool plain() const { return plain_; }  // known to need no escaping
+
+ private:
+  JsonKey(std::string_view name, bool plain) : name_(name), plain_(plain) {}
+  std::string_view name_;
+  bool plain_;
+};
+
 class JsonWriter {
  public:
   enum class Layout { pretty, compact };
@@ -46,7 +70,7 @@ class JsonWriter {
   JsonWriter& begin_array() { return open('['); }
   JsonWriter& end_array() { return close(']'); }
   // An object member's name; the next call writes its value.
-  JsonWriter& key(std::string_view name);
+  JsonWriter& key(JsonKey name);
 
   JsonWriter& null();
   JsonWriter& value(bool b);
@@ -78,11 +102,11 @@ class JsonWriter {
 
   // key(name).value(v) / key(name).text(s) / key(name).null()
   template <typename T>
-  JsonWriter& field(std::string_view name, const T& v) {
+  JsonWriter& field(JsonKey name, const T& v) {
     return key(name).value(v);
   }
-  JsonWriter& field_text(std::string_view name, std::string_view s) { return key(name).text(s); }
-  JsonWriter& field_null(std::string_view name) { return key(name).null(); }
+  JsonWriter& field_text(JsonKey name, std::string_view s) { return key(name).text(s); }
+  JsonWriter& field_null(JsonKey name) { return key(name).null(); }
 
   // No call out of place so far (a key outside an object, a value in an
   // object without its key, a close that does not match) and every

@@ -17,6 +17,7 @@
 #include "util/escape.hpp"
 
 using rdpcap::report::JsonWriter;
+using rdpcap::report::JsonKey;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -63,7 +64,7 @@ void write_like(const Json& j, JsonWriter& w, bool as_text = false) {
     case Json::value_t::object:
       w.begin_object();
       for (const auto& [k, v] : j.items()) {
-        w.key(k);
+        w.key(JsonKey::any(k));
         write_like(v, w, as_text);
       }
       w.end_object();
@@ -353,4 +354,24 @@ TEST_CASE("JsonWriter: a value written once at the top level is placed at any de
       }
     }
   }
+}
+
+TEST_CASE("JsonWriter: a literal key is written as the same name through any()", "[json_writer]") {
+  for (const auto layout : {JsonWriter::Layout::pretty, JsonWriter::Layout::compact}) {
+    std::string literal, runtime;
+    JsonWriter a(literal, layout), b(runtime, layout);
+    a.begin_object().field("server_port", 3389).key("tls").begin_object().field("sni", "rdp01").end_object().end_object();
+    b.begin_object().field(JsonKey::any("server_port"), 3389).key(JsonKey::any("tls")).begin_object();
+    b.field(JsonKey::any("sni"), "rdp01").end_object().end_object();
+    CHECK(literal == runtime);
+    CHECK(a.complete());
+  }
+  constexpr JsonKey k("a_b-c.d 1");
+  static_assert(k.view() == "a_b-c.d 1" && k.plain());
+  CHECK_FALSE(JsonKey::any("a").plain());
+  // A name that needs escaping, given through any(), is escaped.
+  std::string out;
+  JsonWriter w(out, JsonWriter::Layout::compact);
+  w.begin_object().field(JsonKey::any("a\"b\x01"), 1).end_object();
+  CHECK(out == "{\"a\\\"b\\u0001\":1}");
 }
