@@ -18,6 +18,7 @@ void emit_json(const session::AnalysisResult& result, const std::string& capture
   json::write_servers(w.key("servers"), result);
   w.key("connections").begin_array();
   for (const auto& r : result.connections) {
+    w.flush();
     emit(out);
     out.clear();
     json::write_connection(w, r);

@@ -30,6 +30,7 @@ std::string_view element_after_id(const session::ConnectionResult& r, std::strin
   buf.clear();
   json::W w(buf, json::W::Layout::pretty);
   w.begin_object().key("connections").begin_array();
+  w.flush();
   const size_t start = buf.size();
   json::write_connection(w, r);
   std::string_view element(buf);
@@ -165,6 +166,7 @@ bool JsonDocumentStream::write(const session::AnalysisResult& result, const std:
   });
   w.key("connections").begin_array();
   if (index_.empty()) w.end_array().end_object();
+  w.flush();
   put(out, head);
   bool ok = !failed_ && std::fflush(spool_) == 0;
   std::string text;

@@ -90,6 +90,29 @@ size_t run_end(std::string_view s, size_t i) {
   return i;
 }
 
+// Copies s (at most kShortString bytes) to p, without a call to memcpy
+// (for names and short values, most of a report's items, the call cost more
+// than the copy): fixed-size moves, the last one overlapping.
+char* copy_short(char* p, std::string_view s) {
+  const char* from = s.data();
+  const size_t n = s.size();
+  const auto move = [&](size_t at, auto word) {
+    std::memcpy(&word, from + at, sizeof word);
+    std::memcpy(p + at, &word, sizeof word);
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) move(i, uint64_t{});
+    move(n - 8, uint64_t{});
+  } else if (n >= 4) {
+    move(0, uint32_t{}), move(n - 4, uint32_t{});
+  } else if (n >= 2) {
+    move(0, uint16_t{}), move(n - 2, uint16_t{});
+  } else if (n == 1) {
+    *p = *from;
+  }
+  return p + n;
+}
+
 // Strings this short go out with their separator in one append when they
 // need no escaping (keys, most values).
 constexpr size_t kShortString = 64;
@@ -113,45 +136,57 @@ bool all_plain(std::string_view s) {
   return !word_ends_run(w);
 }
 
-void u_escape(std::string& out, uint32_t cp) {  // \uxxxx, lower-case hex as nlohmann and fmt "{:04x}"
+std::string_view u_escape(char (&e)[6], uint32_t cp) {  // \uxxxx, lower-case hex as nlohmann and fmt "{:04x}"
   static constexpr char hex[] = "0123456789abcdef";
-  const char e[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
-  out.append(e, 6);
+  e[0] = '\\', e[1] = 'u', e[2] = hex[(cp >> 12) & 15], e[3] = hex[(cp >> 8) & 15], e[4] = hex[(cp >> 4) & 15];
+  e[5] = hex[cp & 15];
+  return {e, 6};
 }
 
 }  // namespace
 
 void JsonWriter::string(std::string_view s, bool per_byte) {
-  out_ += '"';
+  put('"');
   size_t i = 0;
   while (i < s.size()) {
     const size_t run = run_end(s, i);  // printable ASCII needing no escape, copied as one piece
-    out_.append(s, i, run - i);
+    put(s.substr(i, run - i));
     i = run;
     if (i == s.size()) break;
     const Utf8Sequence seq = utf8_at(s, i);
     if (seq.length == 0) {  // invalid: U+FFFD for this byte or this maximal invalid subpart
-      out_ += "\xEF\xBF\xBD";
+      put("\xEF\xBF\xBD");
       i += per_byte || seq.valid_prefix == 0 ? 1 : seq.valid_prefix;
       continue;
     }
     switch (seq.cp) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\b': put("\\b"); break;
+      case '\f': put("\\f"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
       default:
-        if (seq.cp < 0x20 || terminal_unsafe(seq.cp))
-          u_escape(out_, seq.cp);
-        else
-          out_.append(s, i, seq.length);
+        if (seq.cp < 0x20 || terminal_unsafe(seq.cp)) {
+          char e[6];
+          put(u_escape(e, seq.cp));
+        } else {
+          put(s.substr(i, seq.length));
+        }
     }
     i += seq.length;
   }
-  out_ += '"';
+  put('"');
+}
+
+void JsonWriter::put_spaces(size_t n) {
+  while (n > 0) {
+    const size_t k = std::min(n, kBuffer);
+    std::memset(room(k), ' ', k);
+    used_ += k;
+    n -= k;
+  }
 }
 
 void JsonWriter::next_item() {
@@ -159,10 +194,10 @@ void JsonWriter::next_item() {
   if (open_.back().empty)
     open_.back().empty = false;
   else
-    out_ += ',';
+    put(',');
   if (pretty_) {
-    out_ += '\n';
-    out_.append(2 * open_.size(), ' ');
+    put('\n');
+    put_spaces(2 * open_.size());
   }
 }
 
@@ -201,18 +236,17 @@ JsonWriter& JsonWriter::key(JsonKey key) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
   const std::string_view name = key.view();
   if (name.size() <= kShortString && shallow() && (key.plain() || all_plain(name))) {  // one append: separator, "name", colon
-    char buf[kMaxSeparator + 1 + kShortString + 3];  // separator, quote, name, quote, colon, space
-    char* p = separator_to(buf);
+    char* p = separator_to(room(kMaxSeparator + 1 + kShortString + 3));  // separator, quote, name, quote, colon, space
     *p++ = '"';
-    p = std::copy(name.begin(), name.end(), p);
+    p = copy_short(p, name);
     *p++ = '"';
     *p++ = ':';
     if (pretty_) *p++ = ' ';
-    out_.append(buf, static_cast<size_t>(p - buf));
+    done(p);
   } else {
     next_item();
     string(name, false);
-    out_ += pretty_ ? ": " : ":";
+    put(pretty_ ? ": " : ":");
   }
   after_key_ = true;
   return *this;
@@ -220,7 +254,7 @@ JsonWriter& JsonWriter::key(JsonKey key) {
 
 JsonWriter& JsonWriter::open(char bracket) {
   before_value();
-  out_ += bracket;
+  put(bracket);
   open_.push_back({bracket == '{' ? '}' : ']', true});
   return *this;
 }
@@ -233,37 +267,38 @@ JsonWriter& JsonWriter::close(char bracket) {
   const bool empty = open_.back().empty;
   open_.pop_back();
   if (pretty_ && !empty) {
-    out_ += '\n';
-    out_.append(2 * open_.size(), ' ');
+    put('\n');
+    put_spaces(2 * open_.size());
   }
-  out_ += bracket;
+  put(bracket);
+  flush();  // out holds everything up to here (see the constructor)
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_ += "null";
-  return *this;
+  put("null");
+  return value_done();
 }
 
 JsonWriter& JsonWriter::value(bool b) {
   before_value();
-  out_ += b ? "true" : "false";
-  return *this;
+  put(b ? "true" : "false");
+  return value_done();
 }
 
 void JsonWriter::string_value(std::string_view s, bool per_byte) {
   if (s.size() <= kShortString && shallow() && all_plain(s)) {  // one append: separator and "s"
-    char buf[kMaxSeparator + 1 + kShortString + 1];  // separator, quotes, string
-    char* p = before_value_to(buf);
+    char* p = before_value_to(room(kMaxSeparator + 1 + kShortString + 1));  // separator, quotes, string
     *p++ = '"';
-    p = std::copy(s.begin(), s.end(), p);
+    p = copy_short(p, s);
     *p++ = '"';
-    out_.append(buf, static_cast<size_t>(p - buf));
-    return;
+    done(p);
+  } else {
+    before_value();
+    string(s, per_byte);
   }
-  before_value();
-  string(s, per_byte);
+  value_done();
 }
 
 JsonWriter& JsonWriter::value(std::string_view s) {
@@ -279,34 +314,34 @@ JsonWriter& JsonWriter::text(std::string_view s) {
 JsonWriter& JsonWriter::written_value(std::string_view text) {
   before_value();
   if (!pretty_ || open_.empty()) {
-    out_.append(text);
-    return *this;
+    put(text);
+    return value_done();
   }
   const size_t indent = 2 * open_.size();
   for (size_t from = 0;;) {
     const size_t nl = text.find('\n', from);
     if (nl == std::string_view::npos) {
-      out_.append(text, from);
+      put(text.substr(from));
       break;
     }
-    out_.append(text, from, nl + 1 - from);
-    out_.append(indent, ' ');
+    put(text.substr(from, nl + 1 - from));
+    put_spaces(indent);
     from = nl + 1;
   }
-  return *this;
+  return value_done();
 }
 
 template <typename Int>
 JsonWriter& JsonWriter::integer(Int v) {
-  char buf[kMaxSeparator + 24];
-  char* p = buf;
-  if (shallow())
-    p = before_value_to(buf);  // one append: separator and digits
-  else
+  if (shallow()) {
+    char* p = before_value_to(room(kMaxSeparator + 24));  // separator and digits
+    done(std::to_chars(p, p + 24, v).ptr);
+  } else {
     before_value();
-  const auto end = std::to_chars(p, buf + sizeof buf, v).ptr;
-  out_.append(buf, static_cast<size_t>(end - buf));
-  return *this;
+    char* p = room(24);
+    done(std::to_chars(p, p + 24, v).ptr);
+  }
+  return value_done();
 }
 
 JsonWriter& JsonWriter::number(int64_t v) { return integer(v); }

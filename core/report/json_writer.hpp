@@ -25,6 +25,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstring>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,9 +62,22 @@ class JsonWriter {
  public:
   enum class Layout { pretty, compact };
 
-  // Appends to `out`; the caller may hand out's content on and clear it
-  // between values (the writer keeps only its nesting state).
-  JsonWriter(std::string& out, Layout layout) : out_(out), pretty_(layout == Layout::pretty) {}
+  // Appends to `out`, through a small buffer of its own: `out` holds all that
+  // was written once an object or array is closed, a value at the top level
+  // is written, flush() is called or the writer is destroyed. Between those the caller may hand out's content
+  // on and clear it (the writer keeps only its nesting state and that buffer).
+  // Why the buffer: appending each key, string and number to the std::string
+  // (a call into the library and a memcpy call each) was most of the
+  // writer's instructions; into a buffer it is a few moves.
+  JsonWriter(std::string& out, Layout layout) : out_(out), pretty_(layout == Layout::pretty) { open_.reserve(32); }
+  ~JsonWriter() { flush(); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+  // Everything written so far into `out`.
+  void flush() {
+    out_.append(buf_, used_);
+    used_ = 0;
+  }
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -133,6 +147,33 @@ class JsonWriter {
   char* separator_to(char* p);
   char* before_value_to(char* p);
 
+  // The buffer: put() what is written; room(n) for n <= kBuffer bytes to
+  // write at the pointer returned, then done(end).
+  static constexpr size_t kBuffer = 2048;
+  void put(char c) {
+    if (used_ == kBuffer) flush();
+    buf_[used_++] = c;
+  }
+  void put(std::string_view s) {
+    if (s.size() > kBuffer - used_) {
+      flush();
+      if (s.size() > kBuffer) return out_.append(s), void();
+    }
+    std::memcpy(buf_ + used_, s.data(), s.size());
+    used_ += s.size();
+  }
+  void put_spaces(size_t n);
+  char* room(size_t n) {
+    if (n > kBuffer - used_) flush();
+    return buf_ + used_;
+  }
+  void done(char* end) { used_ = static_cast<size_t>(end - buf_); }
+  // After a scalar value: at the top level, it is complete, so into `out`.
+  JsonWriter& value_done() {
+    if (open_.empty()) flush();
+    return *this;
+  }
+
   struct Level {
     char close;  // '}' or ']'
     bool empty;  // no member or element written yet
@@ -142,6 +183,8 @@ class JsonWriter {
   bool after_key_ = false;
   bool well_formed_ = true;
   std::vector<Level> open_;
+  size_t used_ = 0;
+  char buf_[kBuffer];
 };
 
 }  // namespace rdpcap::report

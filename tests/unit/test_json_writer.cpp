@@ -375,3 +375,30 @@ TEST_CASE("JsonWriter: a literal key is written as the same name through any()",
   w.begin_object().field(JsonKey::any("a\"b\x01"), 1).end_object();
   CHECK(out == "{\"a\\\"b\\u0001\":1}");
 }
+
+TEST_CASE("JsonWriter: its buffer: values longer than it, many small ones, out complete at each close", "[json_writer]") {
+  for (const auto layout : {JsonWriter::Layout::pretty, JsonWriter::Layout::compact}) {
+    Json doc = Json::object();
+    doc["long"] = std::string(5000, 'x') + "\"\n" + std::string(3000, 'y');  // over the buffer, escapes inside
+    doc["numbers"] = Json::array();
+    for (int i = 0; i < 3000; ++i) doc["numbers"].push_back(i * 7919);
+    Json deep = "end";
+    for (int d = 0; d < 40; ++d) deep = Json::array({deep});  // deeper than the one-append fast paths
+    doc["deep"] = deep;
+    std::string out;
+    {
+      JsonWriter w(out, layout);
+      write_like(doc, w);
+      CHECK(w.complete());
+    }
+    CHECK(out == reference(doc, layout));
+
+    std::string part;
+    JsonWriter w(part, layout);
+    w.begin_object().key("a").begin_array().value(1).value("two");
+    w.flush();
+    CHECK(part == reference(Json::object(), layout).substr(0, 1) + (layout == JsonWriter::Layout::pretty ? "\n  \"a\": [\n    1,\n    \"two\"" : "\"a\":[1,\"two\""));
+    w.end_array();  // a close: everything so far is in `part`
+    CHECK(part.back() == ']');
+  }
+}
