@@ -113,7 +113,7 @@ char* copy_short(char* p, std::string_view s) {
   return p + n;
 }
 
-// Strings this short go out with their separator in one append when they
+// Strings this short go out with their separator in one piece when they
 // need no escaping (keys, most values).
 constexpr size_t kShortString = 64;
 
@@ -235,7 +235,7 @@ char* JsonWriter::before_value_to(char* p) {
 JsonWriter& JsonWriter::key(JsonKey key) {
   if (open_.empty() || open_.back().close != '}' || after_key_) well_formed_ = false;
   const std::string_view name = key.view();
-  if (name.size() <= kShortString && shallow() && (key.plain() || all_plain(name))) {  // one append: separator, "name", colon
+  if (name.size() <= kShortString && shallow() && (key.plain() || all_plain(name))) {  // in one piece: separator, "name", colon
     char* p = separator_to(room(kMaxSeparator + 1 + kShortString + 3));  // separator, quote, name, quote, colon, space
     *p++ = '"';
     p = copy_short(p, name);
@@ -288,7 +288,7 @@ JsonWriter& JsonWriter::value(bool b) {
 }
 
 void JsonWriter::string_value(std::string_view s, bool per_byte) {
-  if (s.size() <= kShortString && shallow() && all_plain(s)) {  // one append: separator and "s"
+  if (s.size() <= kShortString && shallow() && all_plain(s)) {  // in one piece: separator and "s"
     char* p = before_value_to(room(kMaxSeparator + 1 + kShortString + 1));  // separator, quotes, string
     *p++ = '"';
     p = copy_short(p, s);

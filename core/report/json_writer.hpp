@@ -139,8 +139,8 @@ class JsonWriter {
   void string(std::string_view s, bool per_byte);
   void string_value(std::string_view s, bool per_byte);  // value() and text()
   // The same as next_item() / before_value(), written to `p` (room for
-  // kMaxSeparator bytes) instead of out_; return the end. Used when
-  // shallow(), so that a whole short item goes out in one append.
+  // kMaxSeparator bytes) instead of put(); return the end. Used when
+  // shallow(), so that a whole short item is written in one piece into room().
   static constexpr size_t kMaxDepthInline = 16;
   static constexpr size_t kMaxSeparator = 2 + 2 * kMaxDepthInline;
   bool shallow() const { return open_.size() <= kMaxDepthInline; }
