@@ -51,8 +51,7 @@ class RecentValues {
       }
     std::string text;  // written whole before it is kept
     W top(text, w.layout());
-    write_uncached(top, v);
-    top.flush();
+    write_uncached(top, v);  // one whole value: in `text` once written
     Entry& e = entries_[next_++ % entries_.size()];
     e.value = v;
     e.layout = w.layout();

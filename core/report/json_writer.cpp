@@ -61,7 +61,7 @@ bool terminal_unsafe(uint32_t cp) {
 // '\\', DEL and every byte of a multi-byte sequence.
 constexpr std::array<bool, 256> kEndsRun = [] {
   std::array<bool, 256> t{};
-  for (size_t b = 0; b < t.size(); ++b) t[b] = b < 0x20 || b >= 0x7F || b == '"' || b == '\\';
+  for (size_t b = 0; b < t.size(); ++b) t[b] = !json_plain_byte(static_cast<unsigned char>(b));
   return t;
 }();
 
@@ -88,29 +88,6 @@ size_t run_end(std::string_view s, size_t i) {
   }
   while (i < s.size() && !kEndsRun[static_cast<uint8_t>(s[i])]) ++i;
   return i;
-}
-
-// Copies s (at most kShortString bytes) to p, without a call to memcpy
-// (for names and short values, most of a report's items, the call cost more
-// than the copy): fixed-size moves, the last one overlapping.
-char* copy_short(char* p, std::string_view s) {
-  const char* from = s.data();
-  const size_t n = s.size();
-  const auto move = [&](size_t at, auto word) {
-    std::memcpy(&word, from + at, sizeof word);
-    std::memcpy(p + at, &word, sizeof word);
-  };
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) move(i, uint64_t{});
-    move(n - 8, uint64_t{});
-  } else if (n >= 4) {
-    move(0, uint32_t{}), move(n - 4, uint32_t{});
-  } else if (n >= 2) {
-    move(0, uint16_t{}), move(n - 2, uint16_t{});
-  } else if (n == 1) {
-    *p = *from;
-  }
-  return p + n;
 }
 
 // Strings this short go out with their separator in one piece when they
@@ -238,7 +215,7 @@ JsonWriter& JsonWriter::key(JsonKey key) {
   if (name.size() <= kShortString && shallow() && (key.plain() || all_plain(name))) {  // in one piece: separator, "name", colon
     char* p = separator_to(room(kMaxSeparator + 1 + kShortString + 3));  // separator, quote, name, quote, colon, space
     *p++ = '"';
-    p = copy_short(p, name);
+    p = std::copy(name.begin(), name.end(), p);
     *p++ = '"';
     *p++ = ':';
     if (pretty_) *p++ = ' ';
@@ -291,7 +268,7 @@ void JsonWriter::string_value(std::string_view s, bool per_byte) {
   if (s.size() <= kShortString && shallow() && all_plain(s)) {  // in one piece: separator and "s"
     char* p = before_value_to(room(kMaxSeparator + 1 + kShortString + 1));  // separator, quotes, string
     *p++ = '"';
-    p = copy_short(p, s);
+    p = std::copy(s.begin(), s.end(), p);
     *p++ = '"';
     done(p);
   } else {

@@ -25,14 +25,19 @@
 #pragma once
 
 #include <concepts>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace rdpcap::report {
+
+// A byte a JSON string holds as it is: printable ASCII other than the quote
+// and the backslash (controls, DEL and every byte of a multi-byte sequence
+// are escaped or checked).
+constexpr bool json_plain_byte(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
 // An object member's name. From a string literal (the reports' own names) it
 // is checked when the program is compiled: a name that would need escaping
@@ -43,10 +48,9 @@ class JsonKey {
  public:
   template <size_t N>
   consteval JsonKey(const char (&name)[N]) : name_(name, N - 1), plain_(true) {  // NOLINT: implicit on purpose
-    for (size_t i = 0; i + 1 < N; ++i) {
-      const auto c = static_cast<unsigned char>(name[i]);
-      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') throw "a JSON key literal must be printable ASCII without quote or backslash";
-    }
+    for (size_t i = 0; i + 1 < N; ++i)
+      if (!json_plain_byte(static_cast<unsigned char>(name[i])))
+        throw "a JSON key literal must be printable ASCII without quote or backslash";
   }
   static JsonKey any(std::string_view name) { return JsonKey(name, false); }
   constexpr std::string_view view() const { return name_; }
@@ -64,8 +68,9 @@ class JsonWriter {
 
   // Appends to `out`, through a small buffer of its own: `out` holds all that
   // was written once an object or array is closed, a value at the top level
-  // is written, flush() is called or the writer is destroyed. Between those the caller may hand out's content
-  // on and clear it (the writer keeps only its nesting state and that buffer).
+  // is written, flush() is called or the writer is destroyed. Between those
+  // the caller may hand out's content on and clear it (the writer keeps only
+  // its nesting state and that buffer).
   // Why the buffer: appending each key, string and number to the std::string
   // (a call into the library and a memcpy call each) was most of the
   // writer's instructions; into a buffer it is a few moves.
